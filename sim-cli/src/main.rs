@@ -1,0 +1,2 @@
+//! The `fabricsim` command-line program.
+fn main() {}

@@ -1,0 +1,1 @@
+//! phold (in progress)

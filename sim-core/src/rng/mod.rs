@@ -1,0 +1,3 @@
+//! RNG streams (in progress).
+mod splitmix;
+pub use splitmix::{SplitMix64, mix64};

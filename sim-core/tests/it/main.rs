@@ -1,0 +1,1 @@
+//! Integration tests of sim-core, one module per behaviour.
