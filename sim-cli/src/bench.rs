@@ -1,0 +1,93 @@
+//! `fabricsim bench ...`: engine benchmarks run from the command line.
+
+use std::time::Instant;
+
+use sim_core::phold::{
+    EnginePhold, PerformanceDraws, PholdConfig, PholdDraws, PholdReport, ReferenceDraws,
+    TICKS_PER_UNIT, reference_for,
+};
+
+use crate::args::PholdArgs;
+
+/// The result of one PHOLD run: figures plus whether a reference check passed.
+pub struct PholdOutcome {
+    /// The `key=value` line to print.
+    pub line: String,
+    /// `Some(false)` if a published reference row exists for the parameters and differs.
+    pub reference_ok: Option<bool>,
+}
+
+/// Runs PHOLD on the fabricsim engine and formats its figures.
+pub fn phold(args: &PholdArgs) -> anyhow::Result<PholdOutcome> {
+    let cfg = PholdConfig {
+        entities: args.entities,
+        per_entity: args.per_entity,
+        events: args.events,
+        seed: args.seed,
+    };
+    let (report, wall_s, queue_bytes) = if args.reference {
+        timed(&cfg, ReferenceDraws::new(cfg.seed))?
+    } else {
+        timed(&cfg, PerformanceDraws::new(cfg.seed))?
+    };
+    let pending = cfg.pending();
+    let mut line = format!(
+        "engine=fabricsim mode={} time=integer-ns entities={} per_entity={} pending={} seed={} \
+         events={} final_clock={} final_clock_units={:.17e} counter_sum={} checksum={} \
+         events_per_s={:.0} wall_s={:.6} queue_bytes={} queue_bytes_per_pending={:.2}",
+        if args.reference {
+            "reference"
+        } else {
+            "performance"
+        },
+        cfg.entities,
+        cfg.per_entity,
+        pending,
+        cfg.seed,
+        report.events,
+        report.final_clock_ticks,
+        report.final_clock_ticks as f64 / TICKS_PER_UNIT,
+        report.counter_sum,
+        report.checksum,
+        report.events as f64 / wall_s,
+        wall_s,
+        queue_bytes,
+        queue_bytes as f64 / pending as f64,
+    );
+    if let Some(kib) = peak_rss_kib() {
+        line.push_str(&format!(" peak_rss_kib={kib}"));
+    }
+    let reference_ok = if args.reference {
+        reference_for(&cfg).map(|row| {
+            let ok = row.final_clock_ticks == report.final_clock_ticks
+                && row.checksum == report.checksum;
+            line.push_str(if ok {
+                " reference_check=pass"
+            } else {
+                " reference_check=FAIL"
+            });
+            ok
+        })
+    } else {
+        None
+    };
+    Ok(PholdOutcome { line, reference_ok })
+}
+
+/// Sets up (untimed), then times exactly the event loop.
+fn timed<D: PholdDraws>(cfg: &PholdConfig, draws: D) -> anyhow::Result<(PholdReport, f64, usize)> {
+    let mut run = EnginePhold::new(cfg, draws)?;
+    let start = Instant::now();
+    let report = run.run();
+    let wall_s = start.elapsed().as_secs_f64();
+    Ok((report, wall_s, run.queue_heap_bytes()))
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`), if the platform reports it.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}

@@ -1,1 +1,0 @@
-//! queue (in progress)
