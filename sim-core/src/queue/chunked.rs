@@ -147,10 +147,10 @@ mod tests {
         let mut seen = Vec::new();
         let mut returned = Vec::new();
         for mut chunk in full.drain(..) {
-            seen.extend(chunk.drain(..));
+            seen.append(&mut chunk);
             returned.push(chunk);
         }
-        seen.extend(tail.drain(..));
+        seen.append(&mut tail);
         returned.push(tail);
         list.restore(full);
         assert_eq!(seen, (0..CHUNK * 3 + 5).collect::<Vec<_>>());
