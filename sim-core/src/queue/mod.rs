@@ -65,16 +65,15 @@
 //! alignment (16 bytes for a `u32` payload), plus at most one partly filled 32-entry chunk
 //! per non-empty bucket.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 use thiserror::Error;
 
 use crate::time::SimTime;
 
 mod chunked;
+mod run;
 
 use chunked::{CHUNK, ChunkList, ChunkPool};
+use run::Run;
 
 /// Bits per radix digit.
 const DIGIT_BITS: u32 = 8;
@@ -85,7 +84,7 @@ const LEVELS: usize = 64 / DIGIT_BITS as usize;
 /// 64-bit words in one level's occupancy map.
 const MAP_WORDS: usize = RADIX / 64;
 /// A bucket with at most this many entries moves into the run whole instead of being split.
-pub const RUN_MAX: usize = 48;
+pub const RUN_MAX: usize = 128;
 
 /// Slot index meaning "not cancellable".
 const NO_SLOT: u32 = u32::MAX;
@@ -130,37 +129,6 @@ struct Entry<E> {
     event: E,
 }
 
-/// An entry in the run, with the ticket that orders equal times.
-#[derive(Debug)]
-struct RunEntry<E> {
-    time: u64,
-    ticket: u64,
-    slot: u32,
-    event: E,
-}
-
-impl<E> PartialEq for RunEntry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.ticket) == (other.time, other.ticket)
-    }
-}
-
-impl<E> Eq for RunEntry<E> {}
-
-impl<E> PartialOrd for RunEntry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<E> Ord for RunEntry<E> {
-    /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest (time, ticket) first.
-    #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.ticket).cmp(&(self.time, self.ticket))
-    }
-}
-
 /// State of one cancellation slot.
 #[derive(Clone, Copy, Debug)]
 struct Slot {
@@ -194,11 +162,9 @@ pub struct EventQueue<E> {
     /// Reference time of the radix buckets.
     last: u64,
     /// The events due soonest: every time `<= run_hi`.
-    run: BinaryHeap<RunEntry<E>>,
+    run: Run<E>,
     /// Upper bound (inclusive) of the run's time range.
     run_hi: u64,
-    /// Next ticket to hand to an entry entering the run.
-    next_ticket: u64,
     /// `buckets[level * RADIX + digit]`: entries that agree with `last` above byte `level`
     /// and have `digit` in that byte (which is greater than `last`'s).
     buckets: Vec<ChunkList<Entry<E>>>,
@@ -230,9 +196,8 @@ impl<E> EventQueue<E> {
         Self {
             now: 0,
             last: 0,
-            run: BinaryHeap::new(),
+            run: Run::default(),
             run_hi: 0,
-            next_ticket: 0,
             buckets: (0..LEVELS * RADIX).map(|_| ChunkList::default()).collect(),
             mins: vec![u64::MAX; LEVELS * RADIX],
             occupied: [[0; MAP_WORDS]; LEVELS],
@@ -379,7 +344,7 @@ impl<E> EventQueue<E> {
         self.pool.allocated() * CHUNK * entry
             + chunk_refs * size_of::<Vec<Entry<E>>>()
             + self.buckets.capacity() * size_of::<ChunkList<Entry<E>>>()
-            + self.run.capacity() * size_of::<RunEntry<E>>()
+            + self.run.heap_bytes()
             + self.mins.capacity() * size_of::<u64>()
             + self.slots.capacity() * size_of::<Slot>()
             + self.free_slots.capacity() * size_of::<u32>()
@@ -411,22 +376,10 @@ impl<E> EventQueue<E> {
     fn insert(&mut self, time: u64, slot: u32, event: E) {
         self.stored += 1;
         if time <= self.run_hi {
-            self.push_run(time, slot, event);
+            self.run.push(time, slot, event);
         } else {
             self.place(Entry { time, slot, event });
         }
-    }
-
-    #[inline(always)]
-    fn push_run(&mut self, time: u64, slot: u32, event: E) {
-        let ticket = self.next_ticket;
-        self.next_ticket += 1;
-        self.run.push(RunEntry {
-            time,
-            ticket,
-            slot,
-            event,
-        });
     }
 
     /// Puts an entry with `time > last` into the bucket its time maps to.
@@ -510,26 +463,29 @@ impl<E> EventQueue<E> {
         let (mut full, mut tail) = self.buckets[index].take_parts();
         for mut chunk in full.drain(..) {
             for entry in chunk.drain(..) {
-                self.absorb(entry);
+                self.absorb(entry, whole);
             }
             self.pool.give(chunk);
         }
         for entry in tail.drain(..) {
-            self.absorb(entry);
+            self.absorb(entry, whole);
         }
         if tail.capacity() > 0 {
             self.pool.give(tail);
         }
         self.buckets[index].restore(full);
+        if whole {
+            self.run.finish_fill();
+        }
         true
     }
 
     /// Re-files an entry of the bucket being refilled: into the run if it is in the run's
-    /// range, else into a lower bucket.
+    /// range (all of them when the whole bucket moves), else into a lower bucket.
     #[inline(always)]
-    fn absorb(&mut self, entry: Entry<E>) {
-        if entry.time <= self.run_hi {
-            self.push_run(entry.time, entry.slot, entry.event);
+    fn absorb(&mut self, entry: Entry<E>, whole: bool) {
+        if whole || entry.time <= self.run_hi {
+            self.run.fill(entry.time, entry.slot, entry.event);
         } else {
             self.place(entry);
         }

@@ -53,6 +53,24 @@ proptest! {
 
     #[test]
     fn matches_sorted_vec_reference(ops in prop::collection::vec(op(), 1..400)) {
+        check_against_reference(ops)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Long sequences build buckets larger than `RUN_MAX`, exercising the split path.
+    #[test]
+    fn matches_sorted_vec_reference_with_large_buckets(
+        ops in prop::collection::vec(op(), 2_000..4_000)
+    ) {
+        check_against_reference(ops)?;
+    }
+}
+
+fn check_against_reference(ops: Vec<Op>) -> Result<(), TestCaseError> {
+    {
         let mut q = EventQueue::new();
         let mut reference: Vec<RefEntry> = Vec::new();
         let mut handles: Vec<(EventHandle, u32)> = Vec::new();
@@ -61,10 +79,16 @@ proptest! {
         let mut delivered = Vec::new();
         let mut cancelled_ids = Vec::new();
 
-        for op in ops.iter().cloned().chain(std::iter::repeat_n(Op::Pop, 400)) {
+        for op in ops
+            .iter()
+            .cloned()
+            .chain(std::iter::repeat_n(Op::Pop, 4_000))
+        {
             match op {
                 Op::Schedule { delay, cancellable } => {
-                    let Some(time) = now.checked_add(delay) else { continue };
+                    let Some(time) = now.checked_add(delay) else {
+                        continue;
+                    };
                     let at = SimTime::from_nanos(time);
                     let id = seq as u32;
                     if cancellable {
@@ -76,7 +100,9 @@ proptest! {
                     seq += 1;
                 }
                 Op::Cancel(n) => {
-                    if handles.is_empty() { continue; }
+                    if handles.is_empty() {
+                        continue;
+                    }
                     let (h, id) = handles[n % handles.len()];
                     let was_pending = reference.iter().any(|e| e.2 == id && !e.3);
                     prop_assert_eq!(q.is_pending(h), was_pending);
@@ -84,7 +110,9 @@ proptest! {
                     prop_assert!(!q.cancel(h), "a second cancel must be a no-op");
                     if was_pending {
                         cancelled_ids.push(id);
-                        for e in reference.iter_mut().filter(|e| e.2 == id) { e.3 = true; }
+                        for e in reference.iter_mut().filter(|e| e.2 == id) {
+                            e.3 = true;
+                        }
                     }
                 }
                 Op::Peek => {
@@ -94,7 +122,10 @@ proptest! {
                 Op::Pop => {
                     let got = q.pop();
                     let want = ref_pop(&mut reference);
-                    prop_assert_eq!(got.map(|(t, id)| (t.as_nanos(), id)), want.map(|e| (e.0, e.2)));
+                    prop_assert_eq!(
+                        got.map(|(t, id)| (t.as_nanos(), id)),
+                        want.map(|e| (e.0, e.2))
+                    );
                     if let Some((t, id)) = got {
                         prop_assert!(t.as_nanos() >= now, "time went backwards");
                         now = t.as_nanos();
@@ -106,9 +137,14 @@ proptest! {
         }
         prop_assert!(q.is_empty());
         for id in cancelled_ids {
-            prop_assert!(!delivered.contains(&id), "cancelled event {} was delivered", id);
+            prop_assert!(
+                !delivered.contains(&id),
+                "cancelled event {} was delivered",
+                id
+            );
         }
     }
+    Ok(())
 }
 
 #[test]
