@@ -3,6 +3,8 @@
 
 mod args;
 mod bench;
+#[allow(dead_code)] // TODO(lead): remove once `validate`/`run` use it
+mod scenario;
 
 use std::process::ExitCode;
 

@@ -1,8 +1,27 @@
-//! fabricsim's domain models: hardware catalog, fabric topology, network, power, failures,
-//! workloads and policies, built on the `sim-core` engine.
+//! # sim-models: the domain of fabricsim
 //!
-//! The models land with the fabric issue; this crate currently only re-exports the engine
-//! so that dependants compile against the final dependency direction
-//! (`sim-cli -> sim-models -> sim-core`).
+//! What the engine (`sim-core`) simulates: accelerators, clouds and regions, the fabric
+//! built from them, and the network joining it. Later modules add power, failures,
+//! workloads and policies.
+//!
+//! * [`catalog`]: accelerator specs, clouds, regions, which cloud offers which accelerator
+//!   at what price, and measured round-trip times; shipped as data inside the crate
+//!   (`data/*.csv`, every row citing its source), overridable and extensible by a scenario.
+//! * [`topology`]: cloud -> region -> site -> cluster -> rack -> node -> accelerator, built
+//!   from a [`topology::FabricSpec`] against a catalog; every level is a failure domain with
+//!   a stable id, and accelerators are index ranges, never objects.
+//! * [`network`]: inter-region RTT (measured, else a fitted great-circle estimate), WAN
+//!   bandwidth and egress price, transfer times, and alpha-beta collective times.
+//!
+//! This crate reads no files and prints nothing: the CLI parses scenarios into the `*Spec`
+//! and `*Patch` types here and reports the errors these types return.
 
+pub mod catalog;
+mod data;
+mod error;
+pub mod network;
+pub mod suggest;
+pub mod topology;
+
+pub use error::ModelError;
 pub use sim_core;

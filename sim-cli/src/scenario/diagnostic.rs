@@ -1,0 +1,239 @@
+//! Located errors: `file:line:column: key.path: message`, rendered like rustc with the
+//! source line and a caret, plus the [`SourceMap`] that turns key paths into positions.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+use sim_models::ModelError;
+
+/// One problem in a scenario file, located by line, column and key path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// File name as given to [`parse`](super::parse).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// Dotted key path of the offending key or value, e.g. `sites.aws-use1.power_cap_mw`
+    /// (array elements as `network.links[0]`); empty for a file-level problem.
+    pub path: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// The nearest valid name, for a misspelled key or reference.
+    pub suggestion: Option<String>,
+    /// The text of line `line`, without its line break (for the caret display).
+    pub source_line: String,
+    /// How many characters the caret underlines (at least 1).
+    pub width: usize,
+}
+
+impl fmt::Display for Diagnostic {
+    /// `file:line:column: path: message (did you mean "x"?)`, then the source line and a
+    /// caret under the offending text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(s) = &self.suggestion {
+            write!(f, " (did you mean \"{s}\"?)")?;
+        }
+        let gutter = self.line.to_string();
+        let blank = " ".repeat(gutter.len());
+        write!(f, "\n {gutter} | {}", self.source_line.trim_end())?;
+        // Keep tabs so the caret lines up under tab-indented text.
+        let pad: String = self
+            .source_line
+            .chars()
+            .take(self.column.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        write!(f, "\n {blank} | {pad}{}", "^".repeat(self.width.max(1)))
+    }
+}
+
+/// Every problem found in one scenario file, sorted by position.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Sorts by (line, column), keeping discovery order for equal positions.
+    pub(crate) fn sorted(mut list: Vec<Diagnostic>) -> Self {
+        list.sort_by_key(|d| (d.line, d.column));
+        list.dedup();
+        Self(list)
+    }
+
+    /// Number of diagnostics.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    /// Every diagnostic, one after another, separated by newlines.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The text of a scenario file and where each key path of it was written.
+///
+/// Paths are the keys from the root, outermost first, exactly as [`ModelError::path`]
+/// spells them: `["sites", "aws-use1", "clusters", "h100-a", "count"]`. Array elements
+/// are their 0-based index: `["network", "links", "0", "gbit"]`. A value's path maps to
+/// the span of the value (so a caret lands under `"h10"`); a table's path maps to its key
+/// in the header (`[sites.aws-use1]` -> `aws-use1`); the root maps to the start of file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceMap {
+    /// File name as given to [`parse`](super::parse).
+    pub file: String,
+    /// The whole file.
+    pub text: String,
+    spans: HashMap<Vec<String>, Range<usize>>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceMap {
+    /// A map of `text` with no paths recorded yet.
+    pub(crate) fn new(file: &str, text: &str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            file: file.to_owned(),
+            text: text.to_owned(),
+            spans: HashMap::new(),
+            line_starts,
+        }
+    }
+
+    /// Records where `path` was written (the first record wins).
+    pub(crate) fn record(&mut self, path: &[String], span: Range<usize>) {
+        self.spans.entry(path.to_vec()).or_insert(span);
+    }
+
+    /// The span of `path`, or of its longest prefix that has one; the start of the file if
+    /// none does.
+    pub fn span(&self, path: &[String]) -> Range<usize> {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| self.spans.get(&path[..n]).cloned())
+            .unwrap_or(0..0)
+    }
+
+    /// 1-based (line, column in characters) of byte `offset`.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// A diagnostic at byte range `span` (only its first line is underlined).
+    pub(crate) fn diagnostic(
+        &self,
+        span: Range<usize>,
+        path: &[String],
+        message: String,
+        suggestion: Option<String>,
+    ) -> Diagnostic {
+        let (line, column) = self.line_column(span.start);
+        let start = self.line_starts[line - 1];
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        let source_line = self.text[start..end].trim_end_matches('\r').to_owned();
+        let shown_end = span.end.clamp(span.start, start + source_line.len());
+        let width = self
+            .text
+            .get(span.start.min(shown_end)..shown_end)
+            .map_or(1, |s| s.chars().count().max(1));
+        Diagnostic {
+            file: self.file.clone(),
+            line,
+            column,
+            path: dotted(path),
+            message,
+            suggestion,
+            source_line,
+            width,
+        }
+    }
+
+    /// Locates the errors a model builder returned (by key path, falling back to the
+    /// longest prefix written in the file), sorted by position.
+    pub fn diagnose(&self, errors: &[ModelError]) -> Diagnostics {
+        Diagnostics::sorted(
+            errors
+                .iter()
+                .map(|e| {
+                    self.diagnostic(
+                        self.span(&e.path),
+                        &e.path,
+                        e.message.clone(),
+                        e.suggestion.clone(),
+                    )
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The key path as written in TOML: keys joined by dots, quoted when they are not bare
+/// keys; array indices as `[n]` (`network.links[0].gbit`).
+pub(crate) fn dotted(path: &[String]) -> String {
+    let mut out = String::new();
+    for (i, key) in path.iter().enumerate() {
+        if is_array_index(path, i) {
+            out.push_str(&format!("[{key}]"));
+            continue;
+        }
+        if i > 0 {
+            out.push('.');
+        }
+        if is_bare_key(key) {
+            out.push_str(key);
+        } else {
+            out.push_str(&format!("{key:?}"));
+        }
+    }
+    out
+}
+
+/// Whether `path[i]` indexes one of the scenario's arrays (`network.links`,
+/// `catalog.clouds.<cloud>.offers`) rather than naming a key.
+fn is_array_index(path: &[String], i: usize) -> bool {
+    let under = |prefix: &[&str]| {
+        i == prefix.len() && path.iter().zip(prefix).all(|(p, q)| q.is_empty() || p == q)
+    };
+    under(&["network", "links"]) || under(&["catalog", "clouds", "", "offers"])
+}
+
+/// Whether `key` can be written without quotes in TOML (`A-Za-z0-9_-`, non-empty).
+pub(crate) fn is_bare_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}

@@ -1,0 +1,177 @@
+//! Renders the scenario-format reference (`docs/scenario-format.md`) from the [`schema`]
+//! tables the walker reads with, so the reference cannot drift from the parser.
+//!
+//! A test compares the file with [`markdown`]; run `FABRICSIM_BLESS=1 cargo test -p sim-cli
+//! scenario` to rewrite it after changing the schema.
+
+use std::fmt::Write as _;
+
+use super::schema::{self, Presence, TABLES};
+
+/// A complete scenario using every table; the reference shows it and a test parses it.
+pub(crate) const EXAMPLE: &str = r#"[sim]
+name = "two-clouds"
+horizon = "30d"
+seed = 42
+
+[network]
+wan_gbit_default = 400
+
+[[network.links]]
+a = "aws-use1"
+b = "gcp-usc1"
+gbit = 800
+rtt_ms = 30
+
+[sites.aws-use1]
+cloud = "aws"
+region = "us-east-1"
+power_cap_mw = 120
+pue = 1.12
+
+[sites.aws-use1.clusters.h100-a]
+accelerator = "h100"
+count = 16384
+node_size = 8
+rack_nodes = 4
+
+[sites.aws-use1.clusters.trn2-a]
+accelerator = "trn2"
+count = 8192
+node_size = 16
+scaleup_domain = 64
+
+[sites.gcp-usc1]
+cloud = "gcp"
+region = "us-central1"
+power_cap_mw = 60
+online_from = "7d"
+
+[sites.gcp-usc1.clusters.v5p-a]
+accelerator = "tpu-v5p"
+count = 8960
+
+[sites.lambda-tx]
+cloud = "lambda"
+region = "us-tx-1"
+power_cap_mw = 10
+
+[sites.lambda-tx.clusters.h100-l]
+accelerator = "h100"
+count = 2048
+
+# Catalog changes: a different H100 TDP, and a new cloud with one region.
+[catalog.accelerators.h100]
+tdp_w = 650
+
+[catalog.clouds.lambda]
+display_name = "Lambda"
+egress_usd_per_gb = 0.0
+inter_region_usd_per_gb = 0.0
+offers = ["h100"]
+
+[catalog.regions.lambda.us-tx-1]
+metro = "Dallas TX"
+lat = 32.78
+lon = -96.8
+pue = 1.3
+carbon_g_per_kwh = 370
+
+[catalog.offerings.lambda.h100]
+usd_per_chip_hour = 2.49
+"#;
+
+/// A file with several mistakes; the reference shows what `fabricsim` says about it.
+pub(crate) const BAD_EXAMPLE: &str = r#"[sim]
+horizon = "30 days"
+seed = 42
+
+[sites.aws-use1]
+cloud = "aws"
+region = "us-east-1"
+powr_cap_mw = 45
+
+[sites.aws-use1.clusters.h100-a]
+accelerator = "h100"
+count = "lots"
+"#;
+
+const INTRO: &str = "\
+A scenario file describes a study (`[sim]`) and the fabric it runs on (sites and their \
+clusters, the wide-area network between them, and changes to the hardware catalog) in one \
+TOML file.
+
+Rules that hold everywhere:
+
+- **Unknown keys are errors**, with a \"did you mean\" for a misspelling. Nothing is \
+silently ignored.
+- **Durations** are strings: a number and a unit with no space, terms adding up: `\"90s\"`, \
+`\"15m\"`, `\"1.5h\"`, `\"1h30m\"`, `\"30d\"`. Units: `ns`, `us`, `ms`, `s`, `m` (or `min`), \
+`h`, `d`, `w`. Never negative.
+- **Numbers**: an integer is accepted wherever a number is expected (`power_cap_mw = 45`); \
+an integer key does not accept a float (`count = 1.5` is an error).
+- **Names** (site, cluster and catalog keys) use letters, digits, `-` and `_`.
+- **Every problem is reported at once**, each as `file:line:column: key.path: message`, \
+sorted by position. TOML syntax errors are reported first and alone (a file that does not \
+parse cannot be checked further).
+- The schema checks types, ranges and references within the file. References into the \
+catalog (an unknown accelerator, cloud or region; a cloud that does not offer an \
+accelerator) are checked when the fabric is built, and reported the same way.
+";
+
+/// The reference as Markdown.
+pub(crate) fn markdown() -> String {
+    let mut out = String::new();
+    out.push_str("# Scenario file format\n\n");
+    out.push_str(
+        "<!-- Generated from sim-cli/src/scenario/schema.rs by scenario::reference::markdown(); \
+         do not edit.\n     Regenerate: FABRICSIM_BLESS=1 cargo test -p sim-cli scenario -->\n\n",
+    );
+    out.push_str(INTRO);
+    out.push_str("\n## Example\n\n```toml\n");
+    out.push_str(EXAMPLE);
+    out.push_str("```\n\n## Tables\n");
+    for table in TABLES {
+        let _ = write!(out, "\n### `{}`\n\n{}\n", table.header, table.doc);
+        if !table.fields.is_empty() {
+            out.push_str("\n| Key | Type | When absent | Meaning |\n|---|---|---|---|\n");
+            for f in table.fields {
+                let absent = match f.presence {
+                    Presence::Required => "**required**".to_owned(),
+                    Presence::Optional(what) => what.to_owned(),
+                    Presence::Default(v) => format!("`{v}`"),
+                };
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} | {} |",
+                    f.key,
+                    f.kind.doc_type(),
+                    absent,
+                    f.doc
+                );
+            }
+        }
+        if !table.children.is_empty() {
+            let children: Vec<String> = table.children.iter().map(|c| format!("`{c}`")).collect();
+            let _ = writeln!(out, "\nSub-tables: {}.", children.join(", "));
+        }
+    }
+    out.push_str(
+        "\n## Reserved sections\n\nThese top-level sections are kept for later releases. \
+         Writing one is an error saying so, never silently ignored:\n\n",
+    );
+    for (key, what) in schema::RESERVED {
+        let _ = writeln!(out, "- `[{key}]`: {what} not simulated yet.");
+    }
+    out.push_str("\n## Errors\n\nFor this file:\n\n```toml\n");
+    out.push_str(BAD_EXAMPLE);
+    out.push_str("```\n\n`fabricsim` reports:\n\n```text\n");
+    match super::parse("scenario.toml", BAD_EXAMPLE) {
+        Ok(_) => out.push_str("(no errors)\n"),
+        Err(d) => {
+            let _ = writeln!(out, "{d}");
+        }
+    }
+    out.push_str("```\n");
+    out
+}

@@ -1,0 +1,904 @@
+//! Tests of the scenario reader: bad inputs (each asserting line, column and key path),
+//! happy paths, builder-error mapping, rendering, and the generated reference.
+
+use sim_core::time::{SimDuration, SimTime};
+use sim_models::ModelError;
+use sim_models::catalog::{AcceleratorPatch, CloudPatch, OfferingPatch, RegionPatch};
+use sim_models::network::LinkSpec;
+use sim_models::topology::{ClusterSpec, SiteSpec};
+
+use super::schema::{self, Presence};
+use super::*;
+
+/// A valid scenario; tests break one line of it. Line numbers are in the comments.
+const MINIMAL: &str = r#"[sim]
+horizon = "30d"
+seed = 42
+
+[sites.aws-use1]
+cloud = "aws"
+region = "us-east-1"
+power_cap_mw = 45
+
+[sites.aws-use1.clusters.h100-a]
+accelerator = "h100"
+count = 1024
+"#;
+// 1  [sim]                         7  region = "us-east-1"
+// 2  horizon = "30d"               8  power_cap_mw = 45
+// 3  seed = 42                     9
+// 4                                10 [sites.aws-use1.clusters.h100-a]
+// 5  [sites.aws-use1]              11 accelerator = "h100"
+// 6  cloud = "aws"                 12 count = 1024
+
+/// `MINIMAL` with `from` (which must occur) replaced by `to`.
+fn minimal_with(from: &str, to: &str) -> String {
+    assert!(MINIMAL.contains(from), "{from:?} is not in MINIMAL");
+    MINIMAL.replacen(from, to, 1)
+}
+
+/// Every diagnostic of a file that must fail.
+fn errors(text: &str) -> Vec<Diagnostic> {
+    match parse("test.toml", text) {
+        Ok(s) => panic!("expected errors, parsed {s:#?}"),
+        Err(d) => d.0,
+    }
+}
+
+/// The only diagnostic of a file with exactly one problem.
+fn only(text: &str) -> Diagnostic {
+    let all = errors(text);
+    assert_eq!(
+        all.len(),
+        1,
+        "expected one error, got:\n{}",
+        Diagnostics(all.clone())
+    );
+    all.into_iter().next().unwrap()
+}
+
+/// The diagnostic at `path` (there must be one).
+fn at_path<'d>(all: &'d [Diagnostic], path: &str) -> &'d Diagnostic {
+    all.iter()
+        .find(|d| d.path == path)
+        .unwrap_or_else(|| panic!("no error at {path}; got:\n{}", Diagnostics(all.to_vec())))
+}
+
+/// Asserts position, path and that the message contains `needle`; the rendered text must
+/// name the line and the key path too.
+#[track_caller]
+fn check(d: &Diagnostic, line: usize, column: usize, path: &str, needle: &str) {
+    assert_eq!(
+        (d.line, d.column, d.path.as_str()),
+        (line, column, path),
+        "wrong place: {d}"
+    );
+    assert!(d.message.contains(needle), "{needle:?} not in: {d}");
+    let rendered = d.to_string();
+    assert!(
+        rendered.starts_with(&format!("test.toml:{line}:{column}: {path}: ")),
+        "{rendered}"
+    );
+}
+
+// ---- bad inputs -------------------------------------------------------------------------
+
+#[test]
+fn syntax_error_unquoted_duration() {
+    let d = only(&minimal_with("horizon = \"30d\"", "horizon = 30d"));
+    check(&d, 2, 11, "sim.horizon", "string values must be quoted");
+    assert!(d.message.contains("write \"30d\""), "{d}");
+}
+
+#[test]
+fn syntax_error_unclosed_header_and_missing_value_all_reported() {
+    let text = minimal_with("[sites.aws-use1]\n", "[sites.aws-use1\n");
+    let text = text.replacen("count = 1024", "count =", 1);
+    let all = errors(&text);
+    assert_eq!(all.len(), 2, "{}", Diagnostics(all.clone()));
+    check(&all[0], 5, 16, "sites.aws-use1", "unclosed table");
+    check(
+        &all[1],
+        12,
+        8,
+        "sites.aws-use1.clusters.h100-a.count",
+        "a value is missing",
+    );
+}
+
+#[test]
+fn unknown_top_level_key_suggests_sites() {
+    let all = errors(&MINIMAL.replace("[sites.", "[sties."));
+    let d = at_path(&all, "sties");
+    check(d, 5, 2, "sties", "unknown top-level key `sties`");
+    assert_eq!(d.suggestion.as_deref(), Some("sites"));
+    assert!(d.to_string().contains("(did you mean \"sites\"?)"), "{d}");
+    // With no [sites] left, the file also lacks sites.
+    check(at_path(&all, "sites"), 1, 1, "sites", "defines no sites");
+}
+
+#[test]
+fn unknown_key_in_site_suggests_power_cap_mw() {
+    let all = errors(&minimal_with("power_cap_mw = 45", "powr_cap_mw = 45"));
+    assert_eq!(all.len(), 2, "{}", Diagnostics(all.clone()));
+    let d = at_path(&all, "sites.aws-use1.powr_cap_mw");
+    check(
+        d,
+        8,
+        1,
+        "sites.aws-use1.powr_cap_mw",
+        "unknown key `powr_cap_mw`",
+    );
+    assert_eq!(d.suggestion.as_deref(), Some("power_cap_mw"));
+    assert_eq!(d.width, "powr_cap_mw".len());
+    check(
+        at_path(&all, "sites.aws-use1.power_cap_mw"),
+        5,
+        8,
+        "sites.aws-use1.power_cap_mw",
+        "missing required key `power_cap_mw`",
+    );
+}
+
+#[test]
+fn unknown_key_in_cluster_and_catalog_suggest_the_field() {
+    let text = minimal_with("count = 1024", "count = 1024\nnode_sise = 8")
+        + "\n[catalog.accelerators.h100]\ntdp = 650\n";
+    let all = errors(&text);
+    assert_eq!(all.len(), 2, "{}", Diagnostics(all.clone()));
+    let d = &all[0];
+    check(
+        d,
+        13,
+        1,
+        "sites.aws-use1.clusters.h100-a.node_sise",
+        "unknown key",
+    );
+    assert_eq!(d.suggestion.as_deref(), Some("node_size"));
+    let d = &all[1];
+    check(
+        d,
+        16,
+        1,
+        "catalog.accelerators.h100.tdp",
+        "unknown key `tdp`",
+    );
+    assert_eq!(d.suggestion.as_deref(), Some("tdp_w"));
+}
+
+#[test]
+fn key_in_the_wrong_table_says_where_it_belongs() {
+    let text = MINIMAL.replacen(
+        "[sim]\nhorizon = \"30d\"\n",
+        "horizon = \"30d\"\n[sim]\n",
+        1,
+    );
+    let text = text.replacen("count = 1024", "count = 1024\npue = 1.1", 1);
+    let all = errors(&text);
+    assert_eq!(all.len(), 3, "{}", Diagnostics(all.clone()));
+    check(&all[0], 1, 1, "horizon", "`horizon` is a key of [sim]");
+    check(
+        &all[1],
+        2,
+        2,
+        "sim.horizon",
+        "missing required key `horizon`",
+    );
+    check(
+        &all[2],
+        13,
+        1,
+        "sites.aws-use1.clusters.h100-a.pue",
+        "`pue` is a key of [sites.<site>]",
+    );
+}
+
+#[test]
+fn wrong_type_string_for_count() {
+    let d = only(&minimal_with("count = 1024", "count = \"lots\""));
+    check(
+        &d,
+        12,
+        9,
+        "sites.aws-use1.clusters.h100-a.count",
+        "expected a positive integer (at least 1), found a string (\"lots\")",
+    );
+    assert_eq!(d.width, 6);
+}
+
+#[test]
+fn negative_count() {
+    let d = only(&minimal_with("count = 1024", "count = -5"));
+    check(
+        &d,
+        12,
+        9,
+        "sites.aws-use1.clusters.h100-a.count",
+        "expected a positive integer (at least 1), found -5",
+    );
+}
+
+#[test]
+fn zero_count() {
+    let d = only(&minimal_with("count = 1024", "count = 0"));
+    check(&d, 12, 9, "sites.aws-use1.clusters.h100-a.count", "found 0");
+}
+
+#[test]
+fn count_too_large_for_u32() {
+    let d = only(&minimal_with("count = 1024", "count = 5_000_000_000"));
+    check(
+        &d,
+        12,
+        9,
+        "sites.aws-use1.clusters.h100-a.count",
+        "more than the maximum 4294967295",
+    );
+}
+
+#[test]
+fn float_where_integer_required() {
+    let d = only(&minimal_with("count = 1024", "count = 1.5"));
+    check(
+        &d,
+        12,
+        9,
+        "sites.aws-use1.clusters.h100-a.count",
+        "found a float (1.5)",
+    );
+}
+
+#[test]
+fn zero_power_cap() {
+    let d = only(&minimal_with("power_cap_mw = 45", "power_cap_mw = 0"));
+    check(
+        &d,
+        8,
+        16,
+        "sites.aws-use1.power_cap_mw",
+        "expected a positive number (greater than 0), found 0",
+    );
+}
+
+#[test]
+fn pue_below_one_and_negative() {
+    for (pue, column) in [("0.9", 7), ("-1.2", 7)] {
+        let d = only(&minimal_with(
+            "power_cap_mw = 45",
+            &format!("power_cap_mw = 45\npue = {pue}"),
+        ));
+        check(
+            &d,
+            9,
+            column,
+            "sites.aws-use1.pue",
+            &format!("a number >= 1.0 (facility power / IT power), found {pue}"),
+        );
+    }
+}
+
+#[test]
+fn bad_durations() {
+    let d = only(&minimal_with("horizon = \"30d\"", "horizon = \"6 hours\""));
+    check(&d, 2, 11, "sim.horizon", "invalid duration \"6 hours\"");
+    let d = only(&minimal_with(
+        "power_cap_mw = 45",
+        "power_cap_mw = 45\nonline_from = \"-5m\"",
+    ));
+    check(
+        &d,
+        9,
+        15,
+        "sites.aws-use1.online_from",
+        "durations cannot be negative",
+    );
+    let d = only(&minimal_with("horizon = \"30d\"", "horizon = 6"));
+    check(
+        &d,
+        2,
+        11,
+        "sim.horizon",
+        "write the unit inside quotes, e.g. \"6h\"",
+    );
+    let d = only(&minimal_with("horizon = \"30d\"", "horizon = \"0s\""));
+    check(&d, 2, 11, "sim.horizon", "longer than 0s");
+}
+
+#[test]
+fn negative_seed() {
+    let d = only(&minimal_with("seed = 42", "seed = -1"));
+    check(&d, 3, 8, "sim.seed", "expected an integer >= 0, found -1");
+}
+
+#[test]
+fn missing_required_keys() {
+    let d = only(&minimal_with("horizon = \"30d\"\n", ""));
+    check(&d, 1, 2, "sim.horizon", "missing required key `horizon`");
+    let d = only(&minimal_with("cloud = \"aws\"\n", ""));
+    check(
+        &d,
+        5,
+        8,
+        "sites.aws-use1.cloud",
+        "missing required key `cloud`",
+    );
+    let d = only(&minimal_with("accelerator = \"h100\"\n", ""));
+    check(
+        &d,
+        10,
+        26,
+        "sites.aws-use1.clusters.h100-a.accelerator",
+        "missing required key `accelerator`",
+    );
+}
+
+#[test]
+fn reserved_section() {
+    let d = only(&format!("{MINIMAL}\n[failures]\nmtbf = \"3h\"\n"));
+    check(
+        &d,
+        14,
+        2,
+        "failures",
+        "the [failures] section is reserved: failures are not simulated yet (a later release)",
+    );
+    let d = only(&format!("{MINIMAL}\n[[workloads]]\nkind = \"training\"\n"));
+    check(
+        &d,
+        14,
+        3,
+        "workloads",
+        "the [workloads] section is reserved",
+    );
+}
+
+#[test]
+fn empty_file() {
+    for text in ["", "# nothing yet\n\n"] {
+        let all = errors(text);
+        assert_eq!(all.len(), 2, "{}", Diagnostics(all.clone()));
+        check(
+            &all[0],
+            1,
+            1,
+            "sim",
+            "the scenario defines no [sim] section",
+        );
+        check(&all[1], 1, 1, "sites", "the scenario defines no sites");
+    }
+}
+
+#[test]
+fn duplicate_site_key() {
+    let text = format!("{MINIMAL}\n[sites.aws-use1]\ncloud = \"aws\"\n");
+    let all = errors(&text);
+    let d = &all[0];
+    check(
+        d,
+        14,
+        8,
+        "sites.aws-use1",
+        "duplicate key: the table [sites.aws-use1] is already defined at line 5",
+    );
+    assert!(
+        d.message
+            .contains("TOML allows each table and key only once"),
+        "{d}"
+    );
+    // The repeated key inside it is reported too, against its first definition.
+    check(
+        &all[1],
+        15,
+        1,
+        "sites.aws-use1.cloud",
+        "already defined at line 6",
+    );
+}
+
+#[test]
+fn non_table_site_and_sites_array() {
+    let d = only(&format!("{MINIMAL}\n[sites]\naws-usw2 = \"us-west-2\"\n"));
+    check(
+        &d,
+        15,
+        12,
+        "sites.aws-usw2",
+        "expected a table [sites.<site>], found a string (\"us-west-2\")",
+    );
+    let text = "[sim]\nhorizon = \"1d\"\nseed = 1\n\n[[sites]]\ncloud = \"aws\"\n";
+    let d = only(text);
+    check(&d, 5, 1, "sites", "found an array of tables");
+}
+
+#[test]
+fn bad_site_name_and_site_without_clusters() {
+    let text = format!(
+        "{MINIMAL}\n[sites.\"aws use2\"]\ncloud = \"aws\"\nregion = \"us-east-2\"\npower_cap_mw = 5\n"
+    );
+    let all = errors(&text);
+    assert_eq!(all.len(), 2, "{}", Diagnostics(all.clone()));
+    check(&all[0], 14, 8, "sites.\"aws use2\"", "is not a valid name");
+    check(
+        &all[1],
+        14,
+        8,
+        "sites.\"aws use2\".clusters",
+        "has no clusters",
+    );
+}
+
+#[test]
+fn links_to_unknown_or_same_site_and_duplicates() {
+    let text = format!(
+        "{MINIMAL}\n[sites.gcp-usc1]\ncloud = \"gcp\"\nregion = \"us-central1\"\npower_cap_mw = 9\n\
+         [sites.gcp-usc1.clusters.v5p]\naccelerator = \"tpu-v5p\"\ncount = 64\n\n\
+         [[network.links]]\na = \"aws-use1\"\nb = \"gcp-usc\"\ngbit = 100\n\n\
+         [[network.links]]\na = \"gcp-usc1\"\nb = \"gcp-usc1\"\ngbit = 100\n\n\
+         [[network.links]]\na = \"gcp-usc1\"\nb = \"aws-use1\"\ngbit = 100\n\n\
+         [[network.links]]\na = \"aws-use1\"\nb = \"gcp-usc1\"\ngbit = 0\n"
+    );
+    let all = errors(&text);
+    assert_eq!(all.len(), 4, "{}", Diagnostics(all.clone()));
+    let d = &all[0];
+    check(d, 24, 5, "network.links[0].b", "unknown site `gcp-usc`");
+    assert_eq!(d.suggestion.as_deref(), Some("gcp-usc1"));
+    check(
+        &all[1],
+        27,
+        1,
+        "network.links[1]",
+        "joins site `gcp-usc1` to itself",
+    );
+    // The fourth link repeats the pair of the third, and has a zero bandwidth.
+    check(
+        &all[2],
+        37,
+        1,
+        "network.links[3]",
+        "the first is network.links[2] at line 32",
+    );
+    check(&all[3], 40, 8, "network.links[3].gbit", "found 0");
+}
+
+#[test]
+fn catalog_value_errors() {
+    let text = format!(
+        "{MINIMAL}\n[catalog.clouds.lambda]\noffers = [\"h100\", 7, \"h100\"]\n\
+         [catalog.regions.lambda.us-tx-1]\nlat = 95\n[catalog.offerings.lambda]\nh100 = 2.49\n"
+    );
+    let all = errors(&text);
+    assert_eq!(all.len(), 4, "{}", Diagnostics(all.clone()));
+    check(
+        &all[0],
+        15,
+        19,
+        "catalog.clouds.lambda.offers[1]",
+        "found an integer (7)",
+    );
+    check(
+        &all[1],
+        15,
+        22,
+        "catalog.clouds.lambda.offers[2]",
+        "\"h100\" is listed twice",
+    );
+    check(
+        &all[2],
+        17,
+        7,
+        "catalog.regions.lambda.us-tx-1.lat",
+        "a number from -90 to 90, found 95",
+    );
+    check(
+        &all[3],
+        19,
+        8,
+        "catalog.offerings.lambda.h100",
+        "expected a table [catalog.offerings.<cloud>.<accelerator>], found a float (2.49)",
+    );
+}
+
+#[test]
+fn many_errors_in_one_file_are_all_reported_in_order() {
+    let text = r#"[sim]
+horizon = "6 hours"
+seed = 1.5
+sede = 3
+
+[sites.aws-use1]
+cloud = "aws"
+region = "us-east-1"
+power_cap_mw = -10
+pue = "low"
+
+[sites.aws-use1.clusters.h100-a]
+accelerator = "h100"
+count = 0
+rack_nodes = 2.0
+
+[power]
+cap = 1
+"#;
+    let all = errors(text);
+    let got: Vec<(usize, &str)> = all.iter().map(|d| (d.line, d.path.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (2, "sim.horizon"),
+            (3, "sim.seed"),
+            (4, "sim.sede"),
+            (9, "sites.aws-use1.power_cap_mw"),
+            (10, "sites.aws-use1.pue"),
+            (14, "sites.aws-use1.clusters.h100-a.count"),
+            (15, "sites.aws-use1.clusters.h100-a.rack_nodes"),
+            (17, "power"),
+        ]
+    );
+    assert_eq!(all[2].suggestion.as_deref(), Some("seed"));
+    let rendered = Diagnostics(all).to_string();
+    assert_eq!(rendered.matches("test.toml:").count(), 8, "{rendered}");
+}
+
+#[test]
+fn wrong_type_for_a_section() {
+    let all = errors(&MINIMAL.replacen("[sim]\n", "sim = 3\n[simulation]\n", 1));
+    // `sim = 3` is the root's key; the old [sim] keys now sit in [simulation].
+    assert_eq!(all.len(), 2, "{}", Diagnostics(all.clone()));
+    check(
+        &all[0],
+        1,
+        7,
+        "sim",
+        "expected a table [sim], found an integer (3)",
+    );
+    check(
+        &all[1],
+        2,
+        2,
+        "simulation",
+        "unknown top-level key `simulation`",
+    );
+}
+
+// ---- builder errors ---------------------------------------------------------------------
+
+#[test]
+fn builder_errors_map_to_positions_with_prefix_fallback() {
+    let scenario = parse("test.toml", MINIMAL).unwrap();
+    let errors = [
+        ModelError::new(
+            &["sites", "aws-use1", "clusters", "h100-a", "accelerator"],
+            "unknown accelerator \"h10\"",
+        )
+        .with_suggestion(Some("h100".into())),
+        ModelError::new(&["sites", "aws-use1", "region"], "unknown region"),
+        // node_size is not written: falls back to the cluster's header.
+        ModelError::new(
+            &["sites", "aws-use1", "clusters", "h100-a", "node_size"],
+            "1024 is not a multiple of 3",
+        ),
+        // Nothing written under catalog: the start of the file.
+        ModelError::new(&["catalog", "clouds", "aws", "offers"], "x"),
+    ];
+    let d = scenario.diagnose(&errors);
+    let got: Vec<(usize, usize, &str)> =
+        d.0.iter()
+            .map(|d| (d.line, d.column, d.path.as_str()))
+            .collect();
+    assert_eq!(
+        got,
+        [
+            (1, 1, "catalog.clouds.aws.offers"),
+            (7, 10, "sites.aws-use1.region"),
+            (10, 26, "sites.aws-use1.clusters.h100-a.node_size"),
+            (11, 15, "sites.aws-use1.clusters.h100-a.accelerator"),
+        ]
+    );
+    assert!(d.to_string().contains(
+        "test.toml:11:15: sites.aws-use1.clusters.h100-a.accelerator: unknown accelerator \
+         \"h10\" (did you mean \"h100\"?)"
+    ));
+}
+
+#[test]
+fn link_paths_use_indices() {
+    let s = parse("test.toml", reference::EXAMPLE).unwrap();
+    let d = s.diagnose(&[ModelError::new(
+        &["network", "links", "0", "rtt_ms"],
+        "too small",
+    )]);
+    assert_eq!((d.0[0].line, d.0[0].column), (13, 10));
+    assert_eq!(d.0[0].path, "network.links[0].rtt_ms");
+}
+
+/// Parses `text`, applies its catalog changes to the built-in catalog and builds its
+/// fabric, returning the located builder errors.
+fn build_errors(text: &str) -> Vec<Diagnostic> {
+    let s = parse("test.toml", text).unwrap_or_else(|d| panic!("{d}"));
+    let mut catalog = sim_models::catalog::Catalog::builtin();
+    if let Err(e) = catalog.apply(&s.catalog) {
+        return s.diagnose(&e).0;
+    }
+    match s.fabric.build(&catalog) {
+        Ok(_) => Vec::new(),
+        Err(e) => s.diagnose(&e).0,
+    }
+}
+
+#[test]
+fn full_example_builds_against_the_builtin_catalog() {
+    let all = build_errors(reference::EXAMPLE);
+    assert!(all.is_empty(), "{}", Diagnostics(all));
+}
+
+#[test]
+fn misspelled_accelerator_is_located_with_a_suggestion() {
+    let all = build_errors(&minimal_with("\"h100\"", "\"h10\""));
+    let d = at_path(&all, "sites.aws-use1.clusters.h100-a.accelerator");
+    check(
+        d,
+        11,
+        15,
+        "sites.aws-use1.clusters.h100-a.accelerator",
+        "h10",
+    );
+    assert_eq!(d.suggestion.as_deref(), Some("h100"));
+}
+
+#[test]
+fn unknown_region_and_cloud_are_located() {
+    let all = build_errors(&minimal_with("\"us-east-1\"", "\"us-east1\""));
+    let d = at_path(&all, "sites.aws-use1.region");
+    check(d, 7, 10, "sites.aws-use1.region", "us-east1");
+    assert_eq!(d.suggestion.as_deref(), Some("us-east-1"));
+    let all = build_errors(&minimal_with("\"aws\"", "\"awz\""));
+    let d = at_path(&all, "sites.aws-use1.cloud");
+    check(d, 6, 9, "sites.aws-use1.cloud", "awz");
+    assert_eq!(d.suggestion.as_deref(), Some("aws"));
+}
+
+#[test]
+fn accelerator_not_offered_by_the_cloud_unless_the_scenario_says_so() {
+    let text = minimal_with("\"h100\"", "\"tpu-v5p\"");
+    let all = build_errors(&text);
+    let d = at_path(&all, "sites.aws-use1.clusters.h100-a.accelerator");
+    assert_eq!((d.line, d.column), (11, 15), "{d}");
+    let offered = format!("{text}\n[catalog.clouds.aws]\noffers = [\"tpu-v5p\"]\n");
+    let all = build_errors(&offered);
+    assert!(all.is_empty(), "{}", Diagnostics(all));
+}
+
+// ---- rendering --------------------------------------------------------------------------
+
+#[test]
+fn display_is_file_line_column_path_message_then_source_and_caret() {
+    let d = only(&minimal_with("count = 1024", "count = \"lots\""));
+    assert_eq!(
+        d.to_string(),
+        "test.toml:12:9: sites.aws-use1.clusters.h100-a.count: expected a positive integer \
+         (at least 1), found a string (\"lots\")\n 12 | count = \"lots\"\n    |         ^^^^^^"
+    );
+}
+
+#[test]
+fn columns_count_characters_and_tabs_keep_alignment() {
+    let text = minimal_with("cloud = \"aws\"", "\tcloud = \"aws\" # é\n\tzone = \"é\"");
+    let d = only(&text);
+    check(&d, 7, 2, "sites.aws-use1.zone", "unknown key `zone`");
+    assert!(d.to_string().ends_with("\n   | \t^^^^"), "{d}");
+    let map = SourceMap::new("x", "é\néa");
+    assert_eq!(map.line_column(3), (2, 1));
+    assert_eq!(map.line_column(5), (2, 2));
+}
+
+// ---- happy paths ------------------------------------------------------------------------
+
+#[test]
+fn minimal_scenario_gets_documented_defaults() {
+    let s = parse("minimal.toml", MINIMAL).unwrap();
+    assert_eq!(s.name, None);
+    assert_eq!(s.horizon, SimDuration::from_days(30));
+    assert_eq!(s.seed, 42);
+    assert_eq!(s.network.wan_gbit_default, 100.0);
+    assert!(s.network.links.is_empty());
+    assert_eq!(s.catalog.source, "scenario minimal.toml");
+    assert!(s.catalog.accelerators.is_empty());
+    let site = &s.fabric.sites[0];
+    assert_eq!((site.pue, site.online_from), (None, SimTime::ZERO));
+    assert_eq!(site.power_cap_mw, 45.0, "integers are accepted as numbers");
+    let c = &site.clusters[0];
+    assert_eq!(
+        (c.node_size, c.rack_nodes, c.scaleup_domain),
+        (None, 4, None)
+    );
+}
+
+#[test]
+fn documented_defaults_match_the_walker() {
+    let fields = schema::TABLES.iter().flat_map(|t| t.fields);
+    let defaults: Vec<(&str, &str)> = fields
+        .filter_map(|f| match f.presence {
+            Presence::Default(v) => Some((f.key, v)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        defaults,
+        [
+            ("wan_gbit_default", "100"),
+            ("online_from", "\"0s\""),
+            ("rack_nodes", "4")
+        ]
+    );
+    assert_eq!(schema::network::DEFAULT_WAN_GBIT.to_string(), "100");
+    assert_eq!(schema::site::DEFAULT_RACK_NODES.to_string(), "4");
+}
+
+#[test]
+fn full_example_parses_into_the_expected_specs() {
+    let s = parse("example.toml", reference::EXAMPLE).unwrap();
+    assert_eq!(s.name.as_deref(), Some("two-clouds"));
+    assert_eq!((s.horizon, s.seed), (SimDuration::from_days(30), 42));
+    assert_eq!(s.network.wan_gbit_default, 400.0);
+    assert_eq!(
+        s.network.links,
+        [LinkSpec {
+            a: "aws-use1".into(),
+            b: "gcp-usc1".into(),
+            gbit: 800.0,
+            rtt_ms: Some(30.0),
+        }]
+    );
+    let cluster = |name: &str, accel: &str, count, node_size, rack_nodes, scaleup| ClusterSpec {
+        name: name.into(),
+        accelerator: accel.into(),
+        count,
+        node_size,
+        rack_nodes,
+        scaleup_domain: scaleup,
+    };
+    assert_eq!(
+        s.fabric.sites,
+        [
+            SiteSpec {
+                name: "aws-use1".into(),
+                cloud: "aws".into(),
+                region: "us-east-1".into(),
+                power_cap_mw: 120.0,
+                pue: Some(1.12),
+                online_from: SimTime::ZERO,
+                clusters: vec![
+                    cluster("h100-a", "h100", 16384, Some(8), 4, None),
+                    cluster("trn2-a", "trn2", 8192, Some(16), 4, Some(64)),
+                ],
+            },
+            SiteSpec {
+                name: "gcp-usc1".into(),
+                cloud: "gcp".into(),
+                region: "us-central1".into(),
+                power_cap_mw: 60.0,
+                pue: None,
+                online_from: SimTime::ZERO + SimDuration::from_days(7),
+                clusters: vec![cluster("v5p-a", "tpu-v5p", 8960, None, 4, None)],
+            },
+            SiteSpec {
+                name: "lambda-tx".into(),
+                cloud: "lambda".into(),
+                region: "us-tx-1".into(),
+                power_cap_mw: 10.0,
+                pue: None,
+                online_from: SimTime::ZERO,
+                clusters: vec![cluster("h100-l", "h100", 2048, None, 4, None)],
+            },
+        ]
+    );
+    let c = &s.catalog;
+    assert_eq!(c.source, "scenario example.toml");
+    assert_eq!(
+        c.accelerators,
+        [(
+            "h100".to_owned(),
+            AcceleratorPatch {
+                tdp_w: Some(650.0),
+                ..Default::default()
+            }
+        )]
+    );
+    assert_eq!(
+        c.clouds,
+        [(
+            "lambda".to_owned(),
+            CloudPatch {
+                display_name: Some("Lambda".into()),
+                egress_usd_per_gb: Some(0.0),
+                inter_region_usd_per_gb: Some(0.0),
+                offers: Some(vec!["h100".into()]),
+            }
+        )]
+    );
+    assert_eq!(
+        c.regions,
+        [(
+            ("lambda".to_owned(), "us-tx-1".to_owned()),
+            RegionPatch {
+                metro: Some("Dallas TX".into()),
+                lat: Some(32.78),
+                lon: Some(-96.8),
+                pue: Some(1.3),
+                carbon_g_per_kwh: Some(370.0),
+            }
+        )]
+    );
+    assert_eq!(
+        c.offerings,
+        [(
+            ("lambda".to_owned(), "h100".to_owned()),
+            OfferingPatch {
+                usd_per_chip_hour: Some(2.49),
+            }
+        )]
+    );
+}
+
+#[test]
+fn inline_tables_dotted_keys_and_hex_integers_are_toml_like_any_other() {
+    let text = r#"sim = { horizon = "1h30m", seed = 0x2A }
+sites.a.cloud = "aws"
+sites.a.region = "us-east-1"
+sites.a.power_cap_mw = 1.5
+sites.a.clusters.c = { accelerator = "h100", count = 1_024 }
+"#;
+    let s = parse("t.toml", text).unwrap();
+    assert_eq!((s.horizon, s.seed), (SimDuration::from_mins(90), 42));
+    assert_eq!(s.fabric.sites[0].clusters[0].count, 1024);
+}
+
+#[test]
+fn shipped_default_scenario_parses() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../experiments/default/scenario.toml"
+    );
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return; // not written yet
+    };
+    if let Err(d) = parse("experiments/default/scenario.toml", &text) {
+        panic!("{d}");
+    }
+}
+
+// ---- the generated reference ------------------------------------------------------------
+
+#[test]
+fn reference_doc_is_up_to_date() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/scenario-format.md");
+    let want = reference::markdown();
+    if std::env::var_os("FABRICSIM_BLESS").is_some() {
+        std::fs::write(path, &want).unwrap();
+        return;
+    }
+    let got = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        got == want,
+        "docs/scenario-format.md is stale: run `FABRICSIM_BLESS=1 cargo test -p sim-cli \
+         scenario` and commit the result"
+    );
+}
+
+#[test]
+fn reference_documents_every_key_and_reserved_section() {
+    let md = reference::markdown();
+    for table in schema::TABLES {
+        assert!(md.contains(&format!("### `{}`", table.header)));
+        for f in table.fields {
+            assert!(md.contains(&format!("| `{}` |", f.key)), "{}", f.key);
+        }
+    }
+    for (key, _) in schema::RESERVED {
+        assert!(md.contains(&format!("`[{key}]`")));
+    }
+    assert!(
+        md.contains("scenario.toml:8:1: sites.aws-use1.powr_cap_mw"),
+        "{md}"
+    );
+}

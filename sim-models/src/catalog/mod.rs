@@ -1,0 +1,17 @@
+//! The catalog: accelerator specs, clouds, regions, offerings (which cloud sells which
+//! accelerator, at what price) and measured region-to-region round-trip times.
+//!
+//! The built-in catalog ([`Catalog::builtin`]) is data shipped in `data/*.csv`, each row
+//! with its source and a status saying whether it is published or an estimate. A scenario
+//! changes it only through [`CatalogOverrides`]: patch any field of an existing entry, or
+//! add new entries, a new cloud included, without touching code.
+
+mod builtin;
+mod overrides;
+mod parts;
+mod store;
+mod types;
+
+pub use overrides::DEFAULT_IDLE_FRACTION;
+pub use store::Catalog;
+pub use types::*;

@@ -1,0 +1,5 @@
+//! sim-models integration tests: one binary, one module per behaviour.
+
+mod catalog;
+mod network;
+mod topology;
