@@ -1,6 +1,8 @@
 //! Command-line arguments of `fabricsim`.
 
-use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// fabricsim: a discrete-event simulator of a heterogeneous AI compute fabric.
 #[derive(Debug, Parser)]
@@ -14,9 +16,61 @@ pub struct Cli {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check a scenario and print what fabricsim understood of it.
+    ///
+    /// Example: fabricsim validate experiments/default/scenario.toml
+    ///
+    /// With no FILE, the embedded default scenario is used. Every problem of the file is
+    /// reported at once as file:line:column: key.path: message; the exit code is then 2.
+    #[command(verbatim_doc_comment)]
+    Validate(ValidateArgs),
+    /// Print the scenario file format reference (markdown), generated from the schema.
+    ///
+    /// Example: fabricsim scenario-format > docs/scenario-format.md
+    #[command(verbatim_doc_comment)]
+    ScenarioFormat,
+    /// Print the built-in catalog as a table.
+    ///
+    /// Example: fabricsim catalog accelerators --csv > accelerators.csv
+    #[command(verbatim_doc_comment)]
+    Catalog(CatalogArgs),
     /// Engine benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// Arguments of `fabricsim validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario file (TOML); the embedded default scenario when absent.
+    pub file: Option<PathBuf>,
+}
+
+/// Arguments of `fabricsim catalog`.
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// What to list.
+    #[arg(value_enum)]
+    pub what: CatalogWhat,
+    /// CSV for machines instead of an aligned table.
+    #[arg(long)]
+    pub csv: bool,
+    /// With `rtt`: every pair of regions (measured or estimated), not only the measured ones.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Catalog listings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CatalogWhat {
+    /// Accelerator specs and which clouds offer them.
+    Accelerators,
+    /// Regions with coordinates, PUE and grid carbon intensity.
+    Regions,
+    /// Which cloud sells which accelerator, at what price per chip-hour.
+    Offerings,
+    /// Measured round-trip times against the fitted great-circle model (`--all`: every pair).
+    Rtt,
 }
 
 /// The `bench` subcommands.
@@ -30,6 +84,22 @@ pub enum BenchCommand {
     /// --events 100000 --reference
     #[command(verbatim_doc_comment)]
     Phold(PholdArgs),
+    /// Builds a synthetic fabric of N accelerators and reports build time and memory.
+    ///
+    /// Example: fabricsim bench fabric --accelerators 1000000
+    #[command(verbatim_doc_comment)]
+    Fabric(FabricArgs),
+}
+
+/// Parameters of `fabricsim bench fabric`.
+#[derive(Debug, Args)]
+pub struct FabricArgs {
+    /// Accelerators in the fabric (spread over sites of 10 clusters each).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub accelerators: u32,
+    /// Number of sites.
+    #[arg(long, default_value_t = 10)]
+    pub sites: u32,
 }
 
 /// Parameters of `fabricsim bench phold`. Defaults are the P100k standard point.

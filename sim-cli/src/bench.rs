@@ -85,9 +85,54 @@ fn timed<D: PholdDraws>(cfg: &PholdConfig, draws: D) -> anyhow::Result<(PholdRep
 
 /// Peak resident set size of this process (Linux `VmHWM`), if the platform reports it.
 fn peak_rss_kib() -> Option<u64> {
+    proc_status_kib("VmHWM:")
+}
+
+/// Builds a synthetic fabric (`uniform_h100_spec`) and reports its build time and memory.
+pub fn fabric(args: &crate::args::FabricArgs) -> anyhow::Result<String> {
+    use sim_models::catalog::Catalog;
+    use sim_models::topology::uniform_h100_spec;
+
+    let catalog = Catalog::builtin();
+    let spec = uniform_h100_spec(&catalog, args.accelerators, args.sites)
+        .ok_or_else(|| anyhow::anyhow!("the catalog has no region offering h100"))?;
+    let rss_before = current_rss_kib();
+    let start = Instant::now();
+    let fabric = spec.build(&catalog).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("synthetic fabric is invalid:\n{}", lines.join("\n"))
+    })?;
+    let build_s = start.elapsed().as_secs_f64();
+    let rss_after = current_rss_kib();
+    let mut line = format!(
+        "accelerators={} sites={} clusters={} nodes={} racks={} build_s={:.6} fabric_bytes={}",
+        fabric.accelerator_count(),
+        fabric.sites().len(),
+        fabric.clusters().len(),
+        fabric.node_count(),
+        fabric.rack_count(),
+        build_s,
+        fabric.heap_bytes(),
+    );
+    if let (Some(before), Some(after)) = (rss_before, rss_after) {
+        line.push_str(&format!(" rss_growth_kib={}", after.saturating_sub(before)));
+    }
+    if let Some(kib) = peak_rss_kib() {
+        line.push_str(&format!(" peak_rss_kib={kib}"));
+    }
+    Ok(line)
+}
+
+/// Current resident set size (Linux `VmRSS`).
+fn current_rss_kib() -> Option<u64> {
+    proc_status_kib("VmRSS:")
+}
+
+/// A `kB` field of `/proc/self/status`.
+fn proc_status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }

@@ -329,7 +329,6 @@ impl<M: Model> Simulation<M> {
             .filter(|d| !d.is_zero())
             .map(SimDuration::as_nanos);
         let mut next_progress_sim = every_sim.map(|step| next_multiple(self.now.as_nanos(), step));
-        let mut requested = false;
 
         let reason = loop {
             if self.events_processed - start_events >= max_events {
@@ -344,14 +343,7 @@ impl<M: Model> Simulation<M> {
                 .queue
                 .pop()
                 .expect("invariant: peek_time found an event, so pop returns it");
-            self.now = at;
-            let mut ctx = Context {
-                now: at,
-                queue: &mut self.queue,
-                stop: &mut requested,
-            };
-            self.model.handle(event, &mut ctx);
-            self.events_processed += 1;
+            let requested = self.dispatch(at, event);
 
             if let Some(n) = every_events
                 && self.events_processed.is_multiple_of(n)
@@ -385,7 +377,9 @@ impl<M: Model> Simulation<M> {
         }
     }
 
-    fn dispatch(&mut self, at: SimTime, event: M::Event) {
+    /// Delivers one event at `at`; returns whether the model requested a stop.
+    #[inline(always)]
+    fn dispatch(&mut self, at: SimTime, event: M::Event) -> bool {
         self.now = at;
         let mut requested = false;
         let mut ctx = Context {
@@ -395,6 +389,7 @@ impl<M: Model> Simulation<M> {
         };
         self.model.handle(event, &mut ctx);
         self.events_processed += 1;
+        requested
     }
 
     fn progress(&self) -> Progress {

@@ -72,9 +72,19 @@ impl Diagnostics {
         self.0.len()
     }
 
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    /// Adds located builder errors, leaving out any at or under a key path already
+    /// reported here (a builder checking a value the schema rejected, or left at a neutral
+    /// default, would only repeat the problem), and re-sorts.
+    pub fn merge_model(self, model: Diagnostics) -> Self {
+        let covered = |path: &str| {
+            self.0.iter().any(|d| {
+                path.strip_prefix(d.path.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            })
+        };
+        let mut all = self.0.clone();
+        all.extend(model.0.into_iter().filter(|d| !covered(&d.path)));
+        Self::sorted(all)
     }
 }
 

@@ -114,6 +114,18 @@ impl Scenario {
 /// Reads scenario `text` (named `file_name` in messages): TOML syntax, then the schema.
 /// Returns every problem found, sorted by position, or the scenario if there are none.
 pub fn parse(file_name: &str, text: &str) -> Result<Scenario, Diagnostics> {
+    match parse_lenient(file_name, text)? {
+        (scenario, schema) if schema.0.is_empty() => Ok(scenario),
+        (_, schema) => Err(schema),
+    }
+}
+
+/// Like [`parse`], but a file whose TOML parses is returned even with schema problems,
+/// together with them: invalid or missing values are left at neutral defaults, so the
+/// model builders can still check the rest of the file and every problem is reported in
+/// one pass. Keep builder errors under a path the schema already flagged out of the report
+/// ([`Diagnostics::merge_model`]).
+pub fn parse_lenient(file_name: &str, text: &str) -> Result<(Scenario, Diagnostics), Diagnostics> {
     let map = SourceMap::new(file_name, text);
     let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
     if !errors.is_empty() {
@@ -121,12 +133,10 @@ pub fn parse(file_name: &str, text: &str) -> Result<Scenario, Diagnostics> {
     }
     let mut walker = walk::Walker::new(map);
     let parts = walker.scenario(doc.get_ref());
-    if !walker.diagnostics.is_empty() {
-        return Err(Diagnostics::sorted(walker.diagnostics));
-    }
+    let schema = Diagnostics::sorted(std::mem::take(&mut walker.diagnostics));
     let mut catalog = parts.catalog;
     catalog.source = format!("scenario {file_name}");
-    Ok(Scenario {
+    let scenario = Scenario {
         name: parts.name,
         horizon: parts.horizon,
         seed: parts.seed,
@@ -134,5 +144,6 @@ pub fn parse(file_name: &str, text: &str) -> Result<Scenario, Diagnostics> {
         fabric: parts.fabric,
         network: parts.network,
         source: walker.map,
-    })
+    };
+    Ok((scenario, schema))
 }

@@ -162,6 +162,24 @@ pub struct Fabric {
 }
 
 impl Fabric {
+    /// Heap bytes held: the site and cluster tables and their names. Independent of the
+    /// number of accelerators, which are index ranges.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let strings = |v: &[String]| v.iter().map(String::capacity).sum::<usize>();
+        self.sites.capacity() * size_of::<Site>()
+            + self.sites.iter().map(|s| s.name.capacity()).sum::<usize>()
+            + self.clusters.capacity() * size_of::<Cluster>()
+            + self
+                .clusters
+                .iter()
+                .map(|c| c.name.capacity())
+                .sum::<usize>()
+            + (self.cloud_names.capacity() + self.region_keys.capacity()) * size_of::<String>()
+            + strings(&self.cloud_names)
+            + strings(&self.region_keys)
+    }
+
     /// Sites in file order, indexed by [`SiteId`].
     pub fn sites(&self) -> &[Site] {
         &self.sites

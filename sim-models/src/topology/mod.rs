@@ -74,10 +74,12 @@ mod build;
 mod fabric;
 mod ids;
 mod spec;
+mod synthetic;
 
 pub use fabric::{Cluster, DomainRanges, Fabric, Site};
 pub use ids::*;
 pub use spec::*;
+pub use synthetic::{SYNTHETIC_CLUSTERS_PER_SITE, uniform_h100_spec};
 
 /// Hand-made catalog and spec helpers for this module's unit tests.
 #[cfg(test)]

@@ -1,0 +1,3 @@
+//! Everything the CLI prints or writes: aligned text tables and CSV.
+
+pub mod table;

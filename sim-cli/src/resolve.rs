@@ -1,0 +1,90 @@
+//! From scenario text to a checked model: parse, apply catalog overrides, build the fabric
+//! and the network. Every problem of a file is reported at once, with positions.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use sim_models::ModelError;
+use sim_models::catalog::{Catalog, RegionId};
+use sim_models::network::{EgressPrices, RttModel, WanModel};
+use sim_models::topology::Fabric;
+
+use crate::scenario::{self, Diagnostics, Scenario};
+
+/// The default scenario, compiled into the binary.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../experiments/default/scenario.toml");
+/// The name the default scenario goes by in messages and outputs.
+pub const DEFAULT_SCENARIO_NAME: &str = "experiments/default/scenario.toml (embedded)";
+
+/// A scenario checked and built.
+pub struct Resolved {
+    /// The parsed file.
+    pub scenario: Scenario,
+    /// The built-in catalog with the scenario's overrides applied.
+    pub catalog: Catalog,
+    /// The built fabric.
+    pub fabric: Fabric,
+    /// Region-to-region RTTs.
+    pub rtt: RttModel,
+    /// Site-to-site WAN bandwidth and overrides.
+    pub wan: WanModel,
+    /// Transfer prices between regions.
+    pub prices: EgressPrices,
+}
+
+/// Reads `path`, or the embedded default scenario when `path` is `None`.
+pub fn load(path: Option<&Path>) -> Result<(String, String), anyhow::Error> {
+    match path {
+        None => Ok((
+            DEFAULT_SCENARIO_NAME.to_owned(),
+            DEFAULT_SCENARIO.to_owned(),
+        )),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading scenario file {}", path.display()))?;
+            Ok((path.display().to_string(), text))
+        }
+    }
+}
+
+/// Parses and builds everything; collects all model errors before giving up.
+pub fn resolve(file_name: &str, text: &str) -> Result<Resolved, Diagnostics> {
+    let (scenario, schema) = scenario::parse_lenient(file_name, text)?;
+    let mut catalog = Catalog::builtin();
+    let mut errors: Vec<ModelError> = Vec::new();
+    if let Err(e) = catalog.apply(&scenario.catalog) {
+        // Building on a catalog whose overrides failed would only repeat these errors.
+        return Err(schema.merge_model(scenario.diagnose(&e)));
+    }
+    let fabric = scenario
+        .fabric
+        .build(&catalog)
+        .map_err(|e| errors.extend(e));
+    let rtt = RttModel::from_catalog(&catalog).map_err(|e| errors.extend(e));
+    let prices = EgressPrices::from_catalog(&catalog).map_err(|e| errors.extend(e));
+    let wan = fabric.as_ref().ok().and_then(|fabric| {
+        let sites: Vec<(&str, RegionId)> = fabric
+            .sites()
+            .iter()
+            .map(|s| (s.name.as_str(), s.region))
+            .collect();
+        WanModel::new(&scenario.network, &sites)
+            .map_err(|e| errors.extend(e))
+            .ok()
+    });
+    match (fabric, rtt, prices, wan) {
+        (Ok(fabric), Ok(rtt), Ok(prices), Some(wan))
+            if errors.is_empty() && schema.0.is_empty() =>
+        {
+            Ok(Resolved {
+                scenario,
+                catalog,
+                fabric,
+                rtt,
+                wan,
+                prices,
+            })
+        }
+        _ => Err(schema.merge_model(scenario.diagnose(&errors))),
+    }
+}

@@ -1,0 +1,203 @@
+//! `fabricsim validate` and `fabricsim catalog`, driven through the real binary.
+//!
+//! The golden output of `validate` on the default scenario lives in
+//! `experiments/default/expected/validate.txt`; regenerate it on purpose with
+//! `FABRICSIM_BLESS=1 cargo test -p sim-cli --test validate`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fabricsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fabricsim"))
+        .args(args)
+        .output()
+        .expect("the fabricsim binary runs")
+}
+
+fn repo_path(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
+}
+
+/// Compares `got` with the golden file, or rewrites it when `FABRICSIM_BLESS` is set.
+fn assert_golden(relative: &str, got: &str) {
+    let path = repo_path(relative);
+    if std::env::var_os("FABRICSIM_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "reading {}: {e} (bless with FABRICSIM_BLESS=1)",
+            path.display()
+        )
+    });
+    if want != got {
+        let mut report = String::new();
+        for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
+            if w != g {
+                report.push_str(&format!(
+                    "line {}:\n  expected: {w}\n  got:      {g}\n",
+                    i + 1
+                ));
+            }
+        }
+        if want.lines().count() != got.lines().count() {
+            report.push_str(&format!(
+                "expected {} lines, got {}\n",
+                want.lines().count(),
+                got.lines().count()
+            ));
+        }
+        panic!(
+            "{} differs from the output (bless with FABRICSIM_BLESS=1 if the change is intended):\n{report}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn validate_default_scenario_matches_golden_output() {
+    let out = fabricsim(&["validate"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("100096 accelerators"));
+    assert_golden("experiments/default/expected/validate.txt", &text);
+}
+
+#[test]
+fn validate_reads_a_file_and_the_embedded_default_is_that_file() {
+    let path = repo_path("experiments/default/scenario.toml");
+    let from_file = fabricsim(&["validate", path.to_str().unwrap()]);
+    assert!(from_file.status.success());
+    let embedded = fabricsim(&["validate"]);
+    // Only the first line (the file name) differs.
+    let skip_first = |o: &Output| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(skip_first(&from_file), skip_first(&embedded));
+}
+
+#[test]
+fn validate_reports_schema_and_model_errors_together_with_positions() {
+    let dir = std::env::temp_dir().join(format!("fabricsim-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.toml");
+    std::fs::write(
+        &file,
+        "[sim]\nhorizon = \"30d\"\nseed = 1\n\n[sites.a]\ncloud = \"aws\"\nregion = \"us-east-9\"\n\
+         power_cap_mw = 0\n\n[sites.a.clusters.c]\naccelerator = \"h10\"\ncount = 16\n",
+    )
+    .unwrap();
+    let out = fabricsim(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let name = file.display().to_string();
+    for expected in [
+        format!("{name}:7:10: sites.a.region: aws has no region \"us-east-9\""),
+        format!("{name}:8:16: sites.a.power_cap_mw: expected a positive number"),
+        format!("{name}:11:15: sites.a.clusters.c.accelerator: unknown accelerator \"h10\""),
+        "(did you mean \"h100\"?)".to_owned(),
+        "(did you mean \"us-east-1\"?)".to_owned(),
+        "error: 3 problems in".to_owned(),
+    ] {
+        assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn validate_of_a_missing_file_says_which() {
+    let out = fabricsim(&["validate", "/nonexistent/scenario.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("reading scenario file /nonexistent/scenario.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn catalog_accelerators_lists_every_required_kind_as_text_and_csv() {
+    let text = String::from_utf8(fabricsim(&["catalog", "accelerators"]).stdout).unwrap();
+    let csv = String::from_utf8(fabricsim(&["catalog", "accelerators", "--csv"]).stdout).unwrap();
+    for name in [
+        "a100",
+        "h100",
+        "h200",
+        "b200",
+        "gb200",
+        "trn1",
+        "trn2",
+        "inf2",
+        "tpu-v4",
+        "tpu-v5e",
+        "tpu-v5p",
+        "tpu-v6e",
+        "tpu-ironwood",
+        "mi300x",
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{name} "))),
+            "{name} missing"
+        );
+        assert!(
+            csv.lines().any(|l| l.starts_with(&format!("{name},"))),
+            "{name} missing"
+        );
+    }
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("name,display name,vendor,bf16 TFLOP/s"));
+    let h100: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("h100,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(h100[3], "989");
+}
+
+#[test]
+fn catalog_regions_and_rtt() {
+    let regions = String::from_utf8(fabricsim(&["catalog", "regions", "--csv"]).stdout).unwrap();
+    for cloud in ["aws", "azure", "gcp", "oci"] {
+        let n = regions
+            .lines()
+            .filter(|l| l.starts_with(&format!("{cloud},")))
+            .count();
+        assert!(n >= 6, "{cloud} has {n} regions");
+    }
+    let rtt = String::from_utf8(fabricsim(&["catalog", "rtt"]).stdout).unwrap();
+    assert!(rtt.contains("Fit over 36 measured pairs"), "{rtt}");
+    let all = String::from_utf8(fabricsim(&["catalog", "rtt", "--all", "--csv"]).stdout).unwrap();
+    let n = regions.lines().count() - 1;
+    assert_eq!(all.lines().count() - 1, n * (n - 1) / 2);
+}
+
+#[test]
+fn bench_fabric_builds_a_million_accelerators() {
+    let out = fabricsim(&["bench", "fabric", "--accelerators", "1000000"]);
+    assert!(out.status.success());
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(line.contains("accelerators=1000000 "), "{line}");
+    let bytes: u64 = line
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix("fabric_bytes="))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        bytes < 1 << 20,
+        "a 1M-accelerator fabric holds {bytes} bytes"
+    );
+}
