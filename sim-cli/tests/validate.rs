@@ -201,3 +201,74 @@ fn bench_fabric_builds_a_million_accelerators() {
         "a 1M-accelerator fabric holds {bytes} bytes"
     );
 }
+
+#[test]
+fn a_fifth_cloud_with_its_own_region_and_offering_needs_no_code() {
+    let dir = std::env::temp_dir().join(format!("fabricsim-fifth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("lambda.toml");
+    std::fs::write(
+        &file,
+        r#"[sim]
+horizon = "7d"
+seed = 3
+
+[catalog.clouds.lambda]
+display_name = "Lambda"
+egress_usd_per_gb = 0.0
+inter_region_usd_per_gb = 0.0
+offers = ["h100"]
+
+[catalog.regions.lambda.us-tx-1]
+metro = "Dallas TX"
+lat = 32.78
+lon = -96.80
+pue = 1.3
+carbon_g_per_kwh = 303
+
+[catalog.offerings.lambda.h100]
+usd_per_chip_hour = 2.49
+
+[sites.lambda-dfw]
+cloud = "lambda"
+region = "us-tx-1"
+power_cap_mw = 5
+
+[sites.lambda-dfw.clusters.h100-a]
+accelerator = "h100"
+count = 1024
+
+[sites.aws-use1]
+cloud = "aws"
+region = "us-east-1"
+power_cap_mw = 5
+
+[sites.aws-use1.clusters.h100-b]
+accelerator = "h100"
+count = 1024
+"#,
+    )
+    .unwrap();
+    let out = fabricsim(&["validate", file.to_str().unwrap()]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("lambda-dfw  lambda/us-tx-1"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("lambda  h100") && l.contains("1024")),
+        "{stdout}"
+    );
+    // The RTT to the new region comes from the great-circle fit.
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("lambda-dfw") && l.ends_with('g')),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
