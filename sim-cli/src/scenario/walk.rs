@@ -734,8 +734,8 @@ fn join(path: &[String], key: &str) -> Vec<String> {
     p
 }
 
-/// A hint naming the table where `key` is valid, e.g. "; `pue` is a key of
-/// [sites.<site>]", for a key written in the wrong table; empty if no table has it.
+/// A hint naming the table where `key` is valid, e.g. ``"; `pue` is a key of
+/// [sites.<site>]"``, for a key written in the wrong table; empty if no table has it.
 fn belongs_elsewhere(key: &str) -> String {
     schema::TABLES
         .iter()
