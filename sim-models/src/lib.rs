@@ -16,12 +16,17 @@
 //! This crate reads no files and prints nothing: the CLI parses scenarios into the `*Spec`
 //! and `*Patch` types here and reports the errors these types return.
 
+pub mod capacity;
 pub mod catalog;
 mod data;
 mod error;
+pub mod failure;
 pub mod network;
+pub mod outage;
+pub mod sim;
 pub mod suggest;
 pub mod topology;
+pub mod workload;
 
 pub use error::ModelError;
 pub use sim_core;

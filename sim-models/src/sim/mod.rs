@@ -1,0 +1,627 @@
+//! The training simulation: synchronous training jobs on a fabric, hit by component
+//! failures and correlated outages, restarting from checkpoints.
+//!
+//! [`TrainingSim`] is a `sim_core` [`Model`]. Its events are few and small:
+//!
+//! ```text
+//!   Arrive(job)            a job enters the queue and is placed if capacity allows
+//!   Finish(job)            a running job's work completes (cancelled when it is interrupted)
+//!   Failure(cluster)       the next random failure of a cluster (one pending per cluster)
+//!   Repair(domain)         a failed accelerator / node / rack comes back
+//!   OutageStart / End(i)   outage i of the outage plan (scripted, background, planned)
+//!   SiteOnline(site)       a site's online-from time
+//! ```
+//!
+//! Progress is computed between events, never step by step: a running job's segment has a
+//! start, a rate (useful FLOP/s from [`JobRate`]) and a [`CheckpointTimeline`]; its finish
+//! time is known in closed form, and an interruption at any time yields the compute done,
+//! the compute committed by completed checkpoints, and so the work lost. Gang semantics:
+//! any failure or outage under any node of a job interrupts the whole job; it goes back to
+//! the queue and restarts (paying its restart overhead) when capacity allows, on spare
+//! nodes, after repair, or elsewhere.
+//!
+//! Failures of a cluster's accelerators are one Poisson process per cluster (exact for
+//! the exponential categories, see [`crate::failure`]): a failure event costs
+//! O(log categories + jobs it hits), independent of fleet size. A draw whose victim is
+//! already down is ignored (thinning). Weibull categories are not simulated yet: a model
+//! containing them is refused by [`TrainingSim::new`].
+//!
+//! Placement is first fit behind the [`Placement`] trait: a job takes whole nodes of one
+//! cluster whose kind it allows, else (if it may span) of several clusters of one site, or
+//! of several sites when `multi_site` is set; jobs that fit nowhere wait in arrival order
+//! (higher priority first).
+
+mod report;
+
+use sim_core::engine::{Context, Model, Simulation};
+use sim_core::queue::EventHandle;
+use sim_core::rng::{RngStreams, StreamRng};
+use sim_core::stats::TimeWeighted;
+use sim_core::time::{SimDuration, SimTime};
+
+use crate::ModelError;
+use crate::capacity::Capacity;
+use crate::catalog::{AcceleratorSpec, Catalog};
+use crate::failure::{FailureDraw, FailureModel, PoissonFailures};
+use crate::network::{EgressPrices, RttModel, WanModel};
+use crate::outage::{OutageKind, OutagePlan};
+use crate::topology::{ClusterId, Fabric, FailureDomain, SiteId};
+use crate::workload::{Allocation, CheckpointTimeline, JobRate, JobWork, TrainingJobSpec, WanSpan};
+
+pub use report::{Cause, InterruptionRecord, JobReport, RunSummary};
+
+/// The network models a multi-site job needs.
+#[derive(Clone, Copy, Debug)]
+pub struct Network<'a> {
+    /// Site-to-site bandwidth and overrides (sites in fabric order).
+    pub wan: &'a WanModel,
+    /// Region-to-region RTT.
+    pub rtt: &'a RttModel,
+    /// Transfer prices.
+    pub prices: &'a EgressPrices,
+}
+
+/// Everything a training run needs.
+#[derive(Clone, Debug)]
+pub struct TrainingRun<'a> {
+    /// The fabric.
+    pub fabric: &'a Fabric,
+    /// The catalog it was built against.
+    pub catalog: &'a Catalog,
+    /// The network between its sites.
+    pub network: Network<'a>,
+    /// The jobs (explicit and generated), in a stable order.
+    pub jobs: Vec<TrainingJobSpec>,
+    /// Per-accelerator random failures.
+    pub failures: FailureModel,
+    /// Outages and maintenance windows.
+    pub outages: OutagePlan,
+    /// End of the simulated period.
+    pub horizon: SimTime,
+    /// Master seed of the RNG streams.
+    pub seed: u64,
+}
+
+/// Where a job goes: a strategy over clusters, called once per placement attempt.
+pub trait Placement {
+    /// Chooses clusters and node counts for `job` (needing `accelerators`), or `None` if
+    /// it cannot be placed now. `fits(cluster)` gives the nodes a cluster can supply now.
+    fn place(
+        &mut self,
+        fabric: &Fabric,
+        catalog: &Catalog,
+        job: &TrainingJobSpec,
+        capacity: &Capacity,
+        out: &mut Vec<(ClusterId, u32)>,
+    ) -> bool;
+}
+
+/// First fit: the first cluster (in fabric order) of an allowed kind with enough healthy
+/// idle nodes; else whole nodes gathered over the clusters of one site; else, for a
+/// `multi_site` job, over every site.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FirstFit;
+
+impl Placement for FirstFit {
+    fn place(
+        &mut self,
+        fabric: &Fabric,
+        catalog: &Catalog,
+        job: &TrainingJobSpec,
+        capacity: &Capacity,
+        out: &mut Vec<(ClusterId, u32)>,
+    ) -> bool {
+        out.clear();
+        let usable = |c: &crate::topology::Cluster| {
+            job.allows(&catalog.accelerator(c.accelerator).name)
+                && capacity.cluster_reachable(fabric, c.id)
+        };
+        let nodes_for = |accelerators: u32, node_size: u32| accelerators.div_ceil(node_size);
+        for c in fabric.clusters().iter().filter(|c| usable(c)) {
+            let need = nodes_for(job.accelerators, c.node_size);
+            if capacity.idle_healthy(c.id) >= need {
+                out.push((c.id, need));
+                return true;
+            }
+        }
+        let mut gather = |clusters: &mut dyn Iterator<Item = &crate::topology::Cluster>| {
+            out.clear();
+            let mut missing = job.accelerators;
+            for c in clusters.filter(|c| usable(c)) {
+                let take = nodes_for(missing, c.node_size).min(capacity.idle_healthy(c.id));
+                if take > 0 {
+                    out.push((c.id, take));
+                    missing = missing.saturating_sub(take * c.node_size);
+                }
+                if missing == 0 {
+                    return true;
+                }
+            }
+            false
+        };
+        for site in fabric.sites() {
+            if gather(&mut fabric.clusters_of(site.id).iter()) {
+                return true;
+            }
+        }
+        job.multi_site && gather(&mut fabric.clusters().iter())
+    }
+}
+
+/// The simulation's events (16 bytes, stored inline in the queue).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrainingEvent {
+    /// Job `i` arrives.
+    Arrive(u32),
+    /// Job `i`'s work completes (cancelled if it is interrupted first).
+    Finish(u32),
+    /// The pending random failure of cluster `i` happens.
+    Failure(u32),
+    /// A failed domain comes back.
+    Repair(FailureDomain),
+    /// Outage `i` of the plan begins.
+    OutageStart(u32),
+    /// Outage `i` of the plan ends.
+    OutageEnd(u32),
+    /// Site `i` comes online.
+    SiteOnline(u16),
+}
+
+type Ev = TrainingEvent;
+
+/// A running job's current segment.
+#[derive(Clone, Debug)]
+struct Segment {
+    start: SimTime,
+    /// Work units per second of useful compute (FLOP/s, or 1 for fixed-duration jobs).
+    units_per_s: f64,
+    /// Useful FLOP/s (for goodput).
+    flops_per_s: f64,
+    timeline: CheckpointTimeline,
+    finish: EventHandle,
+}
+
+/// A job's state during the run.
+#[derive(Clone, Debug)]
+struct JobState {
+    /// Remaining work: FLOPs for token jobs, useful compute seconds for fixed-duration ones.
+    remaining: f64,
+    segment: Option<Segment>,
+    nodes: Vec<u32>,
+    accelerators_held: u32,
+    waiting: bool,
+    started_once: bool,
+    report: JobReport,
+}
+
+/// The training simulation model; run it with [`TrainingSim::run`].
+pub struct TrainingSim<'a> {
+    run: TrainingRun<'a>,
+    placement: Box<dyn Placement + 'a>,
+    capacity: Capacity,
+    jobs: Vec<JobState>,
+    /// Waiting jobs in placement order.
+    queue: Vec<u32>,
+    failure: Vec<Option<(PoissonFailures, StreamRng, StreamRng)>>,
+    pending_draw: Vec<Option<FailureDraw>>,
+    interruptions: Vec<InterruptionRecord>,
+    busy_accelerators: TimeWeighted,
+    busy: f64,
+    /// Scratch buffers, reused across events.
+    hit: Vec<u32>,
+    placed: Vec<(ClusterId, u32)>,
+}
+
+impl<'a> TrainingSim<'a> {
+    /// Checks the inputs and sets up the model (no event is processed).
+    pub fn new(
+        run: TrainingRun<'a>,
+        placement: Box<dyn Placement + 'a>,
+    ) -> Result<Self, Vec<ModelError>> {
+        let mut errors = Vec::new();
+        for job in &run.jobs {
+            if let Err(e) = job.validate(&["jobs", &job.name], run.catalog) {
+                errors.extend(e);
+            }
+        }
+        if run.failures.categories.iter().any(|c| !c.is_exponential()) {
+            errors.push(ModelError::new(
+                &["failures"],
+                "Weibull time-to-failure categories are not simulated yet; use ttf_shape = 1",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let streams = RngStreams::new(run.seed);
+        let fabric = run.fabric;
+        let failure = fabric
+            .clusters()
+            .iter()
+            .map(|c| {
+                let key = fabric.domain_key(FailureDomain::Cluster(c.id));
+                let sampler = run.failures.poisson(c.accelerators.clone());
+                (sampler.rate_per_hour() > 0.0).then(|| {
+                    (
+                        sampler,
+                        streams.stream(&format!("failure/{key}")),
+                        streams.stream(&format!("repair/{key}")),
+                    )
+                })
+            })
+            .collect();
+        let jobs = run
+            .jobs
+            .iter()
+            .map(|spec| JobState {
+                remaining: match spec.work {
+                    JobWork::Tokens(_) => spec.total_flops().unwrap_or(0.0),
+                    JobWork::Duration(d) => d.as_secs_f64(),
+                },
+                segment: None,
+                nodes: Vec::new(),
+                accelerators_held: 0,
+                waiting: false,
+                started_once: false,
+                report: JobReport::new(spec, run.failures.categories.len()),
+            })
+            .collect();
+        Ok(Self {
+            capacity: Capacity::new(fabric),
+            pending_draw: vec![None; fabric.clusters().len()],
+            failure,
+            jobs,
+            queue: Vec::new(),
+            interruptions: Vec::new(),
+            busy_accelerators: TimeWeighted::new(SimTime::ZERO, 0.0),
+            busy: 0.0,
+            hit: Vec::new(),
+            placed: Vec::new(),
+            placement,
+            run,
+        })
+    }
+
+    /// Runs to the horizon and returns the summary and the simulation's event count.
+    pub fn run(self) -> RunSummary {
+        let horizon = self.run.horizon;
+        let mut sim = Simulation::new(self);
+        let initial = sim.model_mut().initial_events();
+        for (at, ev) in initial {
+            if at <= horizon {
+                sim.schedule_at(at, ev)
+                    .expect("invariant: initial events are at or after time zero");
+            }
+        }
+        sim.run_until(horizon);
+        let events = sim.events_processed();
+        sim.into_model().finish(horizon, events)
+    }
+
+    /// Arrivals, the first failure of every cluster, outages and site online times.
+    fn initial_events(&mut self) -> Vec<(SimTime, Ev)> {
+        let mut events = Vec::new();
+        for (i, job) in self.run.jobs.iter().enumerate() {
+            events.push((job.arrival, Ev::Arrive(i as u32)));
+        }
+        for (c, slot) in self.failure.iter_mut().enumerate() {
+            if let Some((sampler, rng, _)) = slot
+                && let Some(draw) = sampler.next(SimTime::ZERO, rng)
+            {
+                events.push((draw.at, Ev::Failure(c as u32)));
+                self.pending_draw[c] = Some(draw);
+            }
+        }
+        for (i, o) in self.run.outages.outages().iter().enumerate() {
+            events.push((o.start, Ev::OutageStart(i as u32)));
+            events.push((o.end(), Ev::OutageEnd(i as u32)));
+        }
+        for site in self.run.fabric.sites() {
+            if site.online_from > SimTime::ZERO {
+                self.capacity.take_down(
+                    self.run.fabric,
+                    FailureDomain::Site(site.id),
+                    &mut Vec::new(),
+                );
+                events.push((site.online_from, Ev::SiteOnline(site.id.0)));
+            }
+        }
+        events
+    }
+
+    /// Tries to place every waiting job, in queue order.
+    fn schedule_waiting(&mut self, ctx: &mut Context<'_, Ev>) {
+        let mut i = 0;
+        while i < self.queue.len() {
+            let job = self.queue[i];
+            if self.try_start(job, ctx) {
+                self.queue.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn enqueue(&mut self, job: u32) {
+        let state = &mut self.jobs[job as usize];
+        if state.waiting {
+            return;
+        }
+        state.waiting = true;
+        let key = |j: u32| {
+            let spec = &self.run.jobs[j as usize];
+            (std::cmp::Reverse(spec.priority), spec.arrival, j)
+        };
+        let at = self.queue.partition_point(|&other| key(other) <= key(job));
+        self.queue.insert(at, job);
+    }
+
+    /// Places and starts `job` if capacity allows.
+    fn try_start(&mut self, job: u32, ctx: &mut Context<'_, Ev>) -> bool {
+        let fabric = self.run.fabric;
+        let catalog = self.run.catalog;
+        let spec = &self.run.jobs[job as usize];
+        if !self
+            .placement
+            .place(fabric, catalog, spec, &self.capacity, &mut self.placed)
+        {
+            return false;
+        }
+        let state = &mut self.jobs[job as usize];
+        state.nodes.clear();
+        for &(cluster, nodes) in &self.placed {
+            if !self
+                .capacity
+                .allocate(fabric, cluster, nodes, job, &mut state.nodes)
+            {
+                // A rack outage hid nodes the placement counted: give back and wait.
+                self.capacity.release(fabric, &state.nodes);
+                state.nodes.clear();
+                return false;
+            }
+        }
+        // The allocation by kind, and the sites it spans.
+        let mut parts: Vec<(&AcceleratorSpec, u32)> = Vec::new();
+        let mut sites: Vec<SiteId> = Vec::new();
+        let mut held = 0;
+        for &(cluster, nodes) in &self.placed {
+            let c = fabric.cluster(cluster);
+            let count = nodes * c.node_size;
+            held += count;
+            let kind = catalog.accelerator(c.accelerator);
+            match parts.iter_mut().find(|(k, _)| k.name == kind.name) {
+                Some(p) => p.1 += count,
+                None => parts.push((kind, count)),
+            }
+            if !sites.contains(&c.site) {
+                sites.push(c.site);
+            }
+        }
+        let mut alloc = Allocation::new(&parts);
+        if sites.len() > 1 {
+            let net = self.run.network;
+            let slowest = sites
+                .iter()
+                .flat_map(|&a| sites.iter().map(move |&b| (a, b)))
+                .filter(|(a, b)| a < b)
+                .map(|(a, b)| {
+                    net.wan
+                        .path(a.0 as usize, b.0 as usize, net.rtt, net.prices)
+                })
+                .min_by(|x, y| {
+                    (x.gbit, -x.rtt.ms)
+                        .partial_cmp(&(y.gbit, -y.rtt.ms))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+                .expect("invariant: two or more sites give at least one pair");
+            alloc = alloc.with_span(WanSpan::from_path(sites.len() as u32, &slowest));
+        }
+        let rate = JobRate::new(spec, &alloc);
+        let units_per_s = match spec.work {
+            JobWork::Tokens(_) => rate.useful_flops_per_s,
+            JobWork::Duration(_) => 1.0,
+        };
+        let restart = if state.started_once {
+            spec.restart_overhead
+        } else {
+            SimDuration::ZERO
+        };
+        let timeline = CheckpointTimeline::new(
+            spec.checkpoint_interval,
+            spec.checkpoint_cost.time(),
+            restart,
+        );
+        let compute =
+            SimDuration::from_secs_f64(state.remaining / units_per_s).unwrap_or(SimDuration::MAX);
+        let finish_at = ctx
+            .now()
+            .saturating_add(timeline.elapsed_to_finish(compute));
+        let finish = ctx
+            .schedule_cancellable_at(finish_at, Ev::Finish(job))
+            .expect("invariant: a finish time is not in the past");
+        if state.report.first_start.is_none() {
+            state.report.first_start = Some(ctx.now());
+        }
+        state.started_once = true;
+        state.waiting = false;
+        state.accelerators_held = held;
+        state.segment = Some(Segment {
+            start: ctx.now(),
+            units_per_s,
+            flops_per_s: rate.useful_flops_per_s,
+            timeline,
+            finish,
+        });
+        self.set_busy(ctx.now(), f64::from(held));
+        true
+    }
+
+    fn set_busy(&mut self, now: SimTime, delta: f64) {
+        self.busy += delta;
+        self.busy_accelerators.set(now, self.busy);
+    }
+
+    /// Ends `job`'s segment at `now`: banks the committed work, counts the lost work, frees
+    /// its nodes. `planned` means a checkpoint was taken just before (nothing is lost).
+    fn stop_segment(&mut self, job: u32, now: SimTime, planned: bool) -> f64 {
+        let fabric = self.run.fabric;
+        let state = &mut self.jobs[job as usize];
+        let Some(seg) = state.segment.take() else {
+            return 0.0;
+        };
+        let elapsed = now.saturating_duration_since(seg.start);
+        let done = seg.timeline.compute_done(elapsed).as_secs_f64();
+        let committed = if planned {
+            done
+        } else {
+            seg.timeline.committed_compute(elapsed).as_secs_f64()
+        };
+        state.remaining = (state.remaining - committed * seg.units_per_s).max(0.0);
+        state.report.useful_compute_s += committed;
+        state.report.flops_done += committed * seg.flops_per_s;
+        let lost_h = (done - committed) * f64::from(state.accelerators_held) / 3600.0;
+        state.report.lost_accel_h += lost_h;
+        self.capacity.release(fabric, &state.nodes);
+        state.nodes.clear();
+        let held = state.accelerators_held;
+        state.accelerators_held = 0;
+        self.set_busy(now, -f64::from(held));
+        lost_h
+    }
+
+    /// Interrupts every job in `self.hit` because of `cause` in `domain`.
+    fn interrupt_hit(&mut self, cause: Cause, domain: FailureDomain, ctx: &mut Context<'_, Ev>) {
+        let hit = std::mem::take(&mut self.hit);
+        for &job in &hit {
+            let Some(finish) = self.jobs[job as usize].segment.as_ref().map(|s| s.finish) else {
+                continue;
+            };
+            ctx.cancel(finish);
+            let planned = cause == Cause::Outage(OutageKind::Planned);
+            let lost = self.stop_segment(job, ctx.now(), planned);
+            self.jobs[job as usize].report.count(cause);
+            self.interruptions.push(InterruptionRecord {
+                time: ctx.now(),
+                domain,
+                cause,
+                job,
+                lost_accel_h: lost,
+            });
+            self.enqueue(job);
+        }
+        self.hit = hit;
+        self.hit.clear();
+    }
+
+    fn on_failure(&mut self, cluster: u32, ctx: &mut Context<'_, Ev>) {
+        let c = cluster as usize;
+        let fabric = self.run.fabric;
+        let Some(draw) = self.pending_draw[c].take() else {
+            return;
+        };
+        let category = &self.run.failures.categories[draw.category];
+        let victim = crate::topology::AcceleratorId(draw.victim);
+        // Thinning: a victim already down cannot fail again (exact for exponential times).
+        if self.capacity.node_up(fabric, fabric.node_of(victim)) {
+            let domain = category.scope.domain(fabric, victim);
+            self.capacity.take_down(fabric, domain, &mut self.hit);
+            let (_, _, repair_rng) = self.failure[c]
+                .as_mut()
+                .expect("a pending draw has a sampler");
+            let repair = self.run.failures.sample_repair(draw.category, repair_rng);
+            ctx.schedule_in(repair, Ev::Repair(domain))
+                .expect("invariant: repair times fit in SimTime");
+            self.interrupt_hit(Cause::Failure(draw.category as u16), domain, ctx);
+        }
+        let (sampler, rng, _) = self.failure[c]
+            .as_mut()
+            .expect("a pending draw has a sampler");
+        if let Some(next) = sampler.next(ctx.now(), rng) {
+            ctx.schedule_at(next.at, Ev::Failure(cluster))
+                .expect("invariant: the next failure is in the future");
+            self.pending_draw[c] = Some(next);
+        }
+        self.schedule_waiting(ctx);
+    }
+
+    fn finish(mut self, horizon: SimTime, events: u64) -> RunSummary {
+        // Bank what running jobs have committed by the horizon, without interrupting them.
+        for job in 0..self.jobs.len() as u32 {
+            let state = &mut self.jobs[job as usize];
+            if let Some(seg) = &state.segment {
+                let elapsed = horizon.saturating_duration_since(seg.start);
+                let committed = seg.timeline.committed_compute(elapsed).as_secs_f64();
+                state.report.useful_compute_s += committed;
+                state.report.flops_done += committed * seg.flops_per_s;
+            }
+        }
+        let total = f64::from(self.run.fabric.accelerator_count());
+        let busy_mean = self.busy_accelerators.mean_until(horizon).unwrap_or(0.0);
+        RunSummary::new(
+            self.run
+                .failures
+                .categories
+                .iter()
+                .map(|c| c.name.clone())
+                .collect(),
+            self.jobs.into_iter().map(|j| j.report).collect(),
+            self.interruptions,
+            if total > 0.0 { busy_mean / total } else { 0.0 },
+            horizon,
+            events,
+        )
+    }
+}
+
+impl Model for TrainingSim<'_> {
+    type Event = Ev;
+
+    fn handle(&mut self, event: Ev, ctx: &mut Context<'_, Ev>) {
+        let fabric = self.run.fabric;
+        match event {
+            Ev::Arrive(job) => {
+                self.enqueue(job);
+                self.schedule_waiting(ctx);
+            }
+            Ev::Finish(job) => {
+                let now = ctx.now();
+                let state = &mut self.jobs[job as usize];
+                if let Some(seg) = &state.segment {
+                    let elapsed = now.saturating_duration_since(seg.start);
+                    let done = seg.timeline.compute_done(elapsed).as_secs_f64();
+                    state.report.useful_compute_s += done;
+                    state.report.flops_done += done * seg.flops_per_s;
+                    state.remaining = 0.0;
+                    state.report.completed_at = Some(now);
+                    let held = state.accelerators_held;
+                    state.segment = None;
+                    state.accelerators_held = 0;
+                    self.capacity.release(fabric, &state.nodes);
+                    state.nodes.clear();
+                    self.set_busy(now, -f64::from(held));
+                }
+                self.schedule_waiting(ctx);
+            }
+            Ev::Failure(cluster) => self.on_failure(cluster, ctx),
+            Ev::Repair(domain) => {
+                self.capacity.bring_up(fabric, domain);
+                self.schedule_waiting(ctx);
+            }
+            Ev::OutageStart(i) => {
+                let o = self.run.outages.outages()[i as usize];
+                self.capacity.take_down(fabric, o.domain, &mut self.hit);
+                self.interrupt_hit(Cause::Outage(o.kind), o.domain, ctx);
+            }
+            Ev::OutageEnd(i) => {
+                let o = self.run.outages.outages()[i as usize];
+                self.capacity.bring_up(fabric, o.domain);
+                self.schedule_waiting(ctx);
+            }
+            Ev::SiteOnline(site) => {
+                self.capacity
+                    .bring_up(fabric, FailureDomain::Site(SiteId(site)));
+                self.schedule_waiting(ctx);
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! What a training run reports: per job, per interruption, and for the fleet.
+
+use sim_core::time::SimTime;
+
+use crate::outage::OutageKind;
+use crate::topology::FailureDomain;
+use crate::workload::TrainingJobSpec;
+
+/// Why a job was interrupted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cause {
+    /// A random failure of the given category (index into the failure model).
+    Failure(u16),
+    /// An outage of the given kind.
+    Outage(OutageKind),
+}
+
+/// One interruption of one job (a row of `interruptions.csv`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct InterruptionRecord {
+    /// When it happened.
+    pub time: SimTime,
+    /// What went down.
+    pub domain: FailureDomain,
+    /// Why.
+    pub cause: Cause,
+    /// Index of the job interrupted.
+    pub job: u32,
+    /// Accelerator-hours of work lost (done since the last completed checkpoint).
+    pub lost_accel_h: f64,
+}
+
+/// The figures of one job.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobReport {
+    /// Job name.
+    pub name: String,
+    /// Accelerators it asked for.
+    pub accelerators: u32,
+    /// Arrival time.
+    pub arrival: SimTime,
+    /// First start, if it ever started.
+    pub first_start: Option<SimTime>,
+    /// Completion time, if it completed within the horizon.
+    pub completed_at: Option<SimTime>,
+    /// Interruptions by failure category (index as in the failure model).
+    pub failure_interruptions: Vec<u32>,
+    /// Interruptions by outage kind: scripted, background, planned.
+    pub outage_interruptions: [u32; 3],
+    /// Accelerator-hours of work thrown away by interruptions.
+    pub lost_accel_h: f64,
+    /// Useful compute time banked, s (work kept by checkpoints or completion).
+    pub useful_compute_s: f64,
+    /// Useful FLOPs banked.
+    pub flops_done: f64,
+}
+
+impl JobReport {
+    /// An empty report for `spec` with `categories` failure categories.
+    pub fn new(spec: &TrainingJobSpec, categories: usize) -> Self {
+        Self {
+            name: spec.name.clone(),
+            accelerators: spec.accelerators,
+            arrival: spec.arrival,
+            first_start: None,
+            completed_at: None,
+            failure_interruptions: vec![0; categories],
+            outage_interruptions: [0; 3],
+            lost_accel_h: 0.0,
+            useful_compute_s: 0.0,
+            flops_done: 0.0,
+        }
+    }
+
+    /// Counts one interruption.
+    pub fn count(&mut self, cause: Cause) {
+        match cause {
+            Cause::Failure(c) => self.failure_interruptions[c as usize] += 1,
+            Cause::Outage(kind) => self.outage_interruptions[kind as usize] += 1,
+        }
+    }
+
+    /// Unexpected interruptions: failures plus scripted and background outages.
+    pub fn unexpected_interruptions(&self) -> u32 {
+        self.failure_interruptions.iter().sum::<u32>()
+            + self.outage_interruptions[OutageKind::Scripted as usize]
+            + self.outage_interruptions[OutageKind::Background as usize]
+    }
+
+    /// Planned interruptions (maintenance).
+    pub fn planned_interruptions(&self) -> u32 {
+        self.outage_interruptions[OutageKind::Planned as usize]
+    }
+
+    /// Effective training time ratio: useful compute time over wall time from first start
+    /// to completion (or to `horizon` if it did not complete). `None` if it never started.
+    pub fn ettr(&self, horizon: SimTime) -> Option<f64> {
+        let start = self.first_start?;
+        let end = self.completed_at.unwrap_or(horizon);
+        let wall = end.saturating_duration_since(start).as_secs_f64();
+        (wall > 0.0).then(|| self.useful_compute_s / wall)
+    }
+
+    /// Job completion time from arrival, hours.
+    pub fn jct_h(&self) -> Option<f64> {
+        self.completed_at
+            .map(|t| t.saturating_duration_since(self.arrival).as_hours_f64())
+    }
+
+    /// Goodput: useful FLOPs banked, in EFLOP (1e18).
+    pub fn goodput_eflop(&self) -> f64 {
+        self.flops_done / 1e18
+    }
+}
+
+/// Everything a training run reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSummary {
+    /// Failure category names (index = `Cause::Failure` value).
+    pub categories: Vec<String>,
+    /// Per job, in input order.
+    pub jobs: Vec<JobReport>,
+    /// Every interruption, in time order.
+    pub interruptions: Vec<InterruptionRecord>,
+    /// Time-averaged fraction of the fleet's accelerators held by running jobs.
+    pub utilisation: f64,
+    /// End of the run.
+    pub horizon: SimTime,
+    /// Events the engine processed.
+    pub events: u64,
+}
+
+impl RunSummary {
+    /// Assembles a summary.
+    pub fn new(
+        categories: Vec<String>,
+        jobs: Vec<JobReport>,
+        interruptions: Vec<InterruptionRecord>,
+        utilisation: f64,
+        horizon: SimTime,
+        events: u64,
+    ) -> Self {
+        Self {
+            categories,
+            jobs,
+            interruptions,
+            utilisation,
+            horizon,
+            events,
+        }
+    }
+
+    /// Unexpected interruptions of all jobs.
+    pub fn unexpected_interruptions(&self) -> u32 {
+        self.jobs
+            .iter()
+            .map(JobReport::unexpected_interruptions)
+            .sum()
+    }
+
+    /// Interruptions per failure category, summed over jobs.
+    pub fn interruptions_by_category(&self) -> Vec<u32> {
+        let mut total = vec![0; self.categories.len()];
+        for job in &self.jobs {
+            for (t, n) in total.iter_mut().zip(&job.failure_interruptions) {
+                *t += n;
+            }
+        }
+        total
+    }
+
+    /// Accelerator-hours lost over all jobs.
+    pub fn lost_accel_h(&self) -> f64 {
+        self.jobs.iter().map(|j| j.lost_accel_h).sum()
+    }
+
+    /// Goodput over all jobs, EFLOP.
+    pub fn goodput_eflop(&self) -> f64 {
+        self.jobs.iter().map(JobReport::goodput_eflop).sum()
+    }
+
+    /// Mean ETTR over the jobs that started.
+    pub fn mean_ettr(&self) -> Option<f64> {
+        let values: Vec<f64> = self
+            .jobs
+            .iter()
+            .filter_map(|j| j.ettr(self.horizon))
+            .collect();
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    }
+}
