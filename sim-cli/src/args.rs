@@ -16,6 +16,15 @@ pub struct Cli {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Simulate a scenario: training jobs under failures and outages.
+    ///
+    /// Example: fabricsim run experiments/llama3-reliability/scenario.toml --out results/llama3
+    ///
+    /// With no FILE, the embedded default scenario runs. Prints per job its completion
+    /// time, interruptions, lost accelerator-hours, ETTR and goodput; with --out DIR also
+    /// writes DIR/summary.csv and DIR/interruptions.csv.
+    #[command(verbatim_doc_comment)]
+    Run(RunArgs),
     /// Check a scenario and print what fabricsim understood of it.
     ///
     /// Example: fabricsim validate experiments/default/scenario.toml
@@ -37,6 +46,19 @@ pub enum Command {
     /// Engine benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// Arguments of `fabricsim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); the embedded default scenario when absent.
+    pub file: Option<PathBuf>,
+    /// Folder for summary.csv and interruptions.csv (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replaces the scenario's `[sim] seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 /// Arguments of `fabricsim validate`.

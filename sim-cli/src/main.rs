@@ -6,6 +6,7 @@ mod bench;
 mod catalog_cmd;
 mod output;
 mod resolve;
+mod run;
 mod scenario;
 mod validate;
 
@@ -26,24 +27,47 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints every problem of a scenario file and returns exit code 2.
+fn report_problems(name: &str, diagnostics: &scenario::Diagnostics) -> ExitCode {
+    eprintln!("{diagnostics}");
+    eprintln!(
+        "error: {} problem{} in {name}",
+        diagnostics.len(),
+        if diagnostics.len() == 1 { "" } else { "s" }
+    );
+    ExitCode::from(2)
+}
+
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
+        Command::Run(args) => {
+            let (name, text) = resolve::load(args.file.as_deref())?;
+            let resolved = match resolve::resolve(&name, &text, args.seed) {
+                Ok(resolved) => resolved,
+                Err(diagnostics) => return Ok(report_problems(&name, &diagnostics)),
+            };
+            let output = run::simulate(&resolved)?;
+            print!("{}", run::render(&resolved, &output));
+            if let Some(dir) = &args.out {
+                let summary = &output.summary;
+                run::write_atomically(dir, "summary.csv", &run::summary_csv(&resolved, summary))?;
+                run::write_atomically(
+                    dir,
+                    "interruptions.csv",
+                    &run::interruptions_csv(&resolved, summary),
+                )?;
+                println!("wrote {}/summary.csv and interruptions.csv", dir.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Validate(args) => {
             let (name, text) = resolve::load(args.file.as_deref())?;
-            match resolve::resolve(&name, &text) {
+            match resolve::resolve(&name, &text, None) {
                 Ok(resolved) => {
                     print!("{}", validate::summary(&resolved));
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(diagnostics) => {
-                    eprintln!("{diagnostics}");
-                    eprintln!(
-                        "error: {} problem{} in {name}",
-                        diagnostics.len(),
-                        if diagnostics.len() == 1 { "" } else { "s" }
-                    );
-                    Ok(ExitCode::from(2))
-                }
+                Err(diagnostics) => Ok(report_problems(&name, &diagnostics)),
             }
         }
         Command::ScenarioFormat => {

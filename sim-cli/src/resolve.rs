@@ -4,10 +4,15 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use sim_core::rng::RngStreams;
+use sim_core::time::SimTime;
 use sim_models::ModelError;
 use sim_models::catalog::{Catalog, RegionId};
+use sim_models::failure::FailureModel;
 use sim_models::network::{EgressPrices, RttModel, WanModel};
+use sim_models::outage::OutagePlan;
 use sim_models::topology::Fabric;
+use sim_models::workload::{JobGenerator, TrainingJobSpec};
 
 use crate::scenario::{self, Diagnostics, Scenario};
 
@@ -30,6 +35,12 @@ pub struct Resolved {
     pub wan: WanModel,
     /// Transfer prices between regions.
     pub prices: EgressPrices,
+    /// The failure model in force.
+    pub failures: FailureModel,
+    /// Scripted, background and planned outages over the horizon.
+    pub outages: OutagePlan,
+    /// The scenario's jobs followed by the generated ones.
+    pub jobs: Vec<TrainingJobSpec>,
 }
 
 /// Reads `path`, or the embedded default scenario when `path` is `None`.
@@ -48,8 +59,12 @@ pub fn load(path: Option<&Path>) -> Result<(String, String), anyhow::Error> {
 }
 
 /// Parses and builds everything; collects all model errors before giving up.
-pub fn resolve(file_name: &str, text: &str) -> Result<Resolved, Diagnostics> {
-    let (scenario, schema) = scenario::parse_lenient(file_name, text)?;
+/// `seed`, when given, replaces the scenario's `[sim] seed`.
+pub fn resolve(file_name: &str, text: &str, seed: Option<u64>) -> Result<Resolved, Diagnostics> {
+    let (mut scenario, schema) = scenario::parse_lenient(file_name, text)?;
+    if let Some(seed) = seed {
+        scenario.seed = seed;
+    }
     let mut catalog = Catalog::builtin();
     let mut errors: Vec<ModelError> = Vec::new();
     if let Err(e) = catalog.apply(&scenario.catalog) {
@@ -72,8 +87,43 @@ pub fn resolve(file_name: &str, text: &str) -> Result<Resolved, Diagnostics> {
             .map_err(|e| errors.extend(e))
             .ok()
     });
-    match (fabric, rtt, prices, wan) {
-        (Ok(fabric), Ok(rtt), Ok(prices), Some(wan))
+    let failures = scenario
+        .failures
+        .resolve(&["failures"])
+        .map_err(|e| errors.extend(e));
+    let horizon = SimTime::ZERO + scenario.horizon;
+    let streams = RngStreams::new(scenario.seed);
+    let outages = fabric.as_ref().ok().and_then(|fabric| {
+        OutagePlan::build(
+            fabric,
+            horizon,
+            &scenario.outages,
+            &scenario.background_outages,
+            &scenario.maintenance,
+            &streams,
+        )
+        .map_err(|e| errors.extend(e))
+        .ok()
+    });
+    let mut jobs = Vec::new();
+    for job in &scenario.jobs {
+        match job.validate(&["jobs", &job.name], &catalog) {
+            Ok(()) => jobs.push(job.clone()),
+            Err(e) => errors.extend(e),
+        }
+    }
+    for spec in &scenario.generators {
+        let prefix = spec.name_prefix.clone();
+        match JobGenerator::new(spec.clone(), &["job_generators", &prefix], &catalog) {
+            Ok(generator) => {
+                let mut rng = streams.stream(&format!("jobs/generator/{prefix}"));
+                jobs.extend(generator.generate(horizon, &mut rng));
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    match (fabric, rtt, prices, wan, failures, outages) {
+        (Ok(fabric), Ok(rtt), Ok(prices), Some(wan), Ok(failures), Some(outages))
             if errors.is_empty() && schema.0.is_empty() =>
         {
             Ok(Resolved {
@@ -83,6 +133,9 @@ pub fn resolve(file_name: &str, text: &str) -> Result<Resolved, Diagnostics> {
                 rtt,
                 wan,
                 prices,
+                failures,
+                outages,
+                jobs,
             })
         }
         _ => Err(schema.merge_model(scenario.diagnose(&errors))),

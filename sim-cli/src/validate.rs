@@ -31,6 +31,16 @@ pub fn summary(r: &Resolved) -> String {
         f.accelerator_count()
     );
 
+    let generated = r.jobs.len() - s.jobs.len();
+    let _ = writeln!(
+        out,
+        "{} training jobs ({} generated), failures: {}, {} outages and maintenance windows\n",
+        r.jobs.len(),
+        generated,
+        r.failures.name,
+        r.outages.len()
+    );
+
     out.push_str("Accelerators per cloud and kind\n");
     let mut kinds = Table::new(&[
         ("cloud", Align::Left),

@@ -139,6 +139,15 @@ impl SourceMap {
         self.spans.entry(path.to_vec()).or_insert(span);
     }
 
+    /// Records `alias` as written where `target` is, if `target` was recorded (the first
+    /// record of `alias` wins): for builder errors that name a field differently from
+    /// the key the file uses.
+    pub(crate) fn alias(&mut self, alias: &[String], target: &[String]) {
+        if let Some(span) = self.spans.get(target).cloned() {
+            self.record(alias, span);
+        }
+    }
+
     /// The span of `path`, or of its longest prefix that has one; the start of the file if
     /// none does.
     pub fn span(&self, path: &[String]) -> Range<usize> {
@@ -231,13 +240,26 @@ pub(crate) fn dotted(path: &[String]) -> String {
     out
 }
 
-/// Whether `path[i]` indexes one of the scenario's arrays (`network.links`,
-/// `catalog.clouds.<cloud>.offers`) rather than naming a key.
+/// Whether `path[i]` indexes one of the scenario's arrays (`network.links`, `outages`,
+/// `catalog.clouds.<cloud>.offers`, `jobs.<job>.kinds`, ...) rather than naming a key.
 fn is_array_index(path: &[String], i: usize) -> bool {
+    const ARRAYS: &[&[&str]] = &[
+        &["network", "links"],
+        &["catalog", "clouds", "", "offers"],
+        &["outages"],
+        &["background_outages"],
+        &["maintenance"],
+        &["jobs", "", "kinds"],
+        &["job_generators", "", "kinds"],
+        &["job_generators", "", "template", "kinds"],
+        &["job_generators", "", "sizes"],
+        &["job_generators", "", "sizes", ""],
+    ];
+    let index = path[i].bytes().all(|b| b.is_ascii_digit());
     let under = |prefix: &[&str]| {
         i == prefix.len() && path.iter().zip(prefix).all(|(p, q)| q.is_empty() || p == q)
     };
-    under(&["network", "links"]) || under(&["catalog", "clouds", "", "offers"])
+    index && ARRAYS.iter().any(|prefix| under(prefix))
 }
 
 /// Whether `key` can be written without quotes in TOML (`A-Za-z0-9_-`, non-empty).

@@ -37,13 +37,59 @@
 //! [catalog.regions.lambda.us-tx-1]     # cloud, then region
 //! [catalog.offerings.lambda.h100]      # cloud, then accelerator
 //! usd_per_chip_hour = 2.49
+//!
+//! [jobs.llama-405b]           # any number; the table name is the job name
+//! params = 405e9
+//! tokens = 15.6e12            # or duration = "7d": exactly one
+//! accelerators = 16384
+//! kinds = ["h100"]            # optional: any kind
+//! mfu = 0.38                  # optional: 0.4
+//! checkpoint_interval = "30m" # optional, "30m"
+//! checkpoint_cost = "20s"     # optional; or checkpoint_bytes (16 B/param) + storage_gbit (16000)
+//! restart_overhead = "10m"    # optional, "10m"
+//! priority = 0                # optional, 0
+//! arrival = "0s"              # optional, "0s"
+//! multi_site = false          # optional, false
+//! global_batch_tokens = 16e6  # optional: 16M
+//!
+//! [job_generators.research]   # any number; jobs named research-0001, ...
+//! mean_interarrival = "6h"
+//! sizes = [[8, 0.6], [64, 0.4]]       # [accelerators, weight] pairs
+//! duration_median = "12h"     # work: tokens | tokens_median + tokens_p90 | duration
+//! duration_p90 = "3d"         #       | duration_median + duration_p90
+//! params = 8e9                # then any job key but tokens/duration/accelerators;
+//!                             # arrival = when the arrivals start
+//!
+//! [failures]                  # optional; no failures when absent
+//! model = "llama3-h100"       # optional, "none"
+//! rate_scale = 1.0            # optional, 1
+//! [failures.categories.optics]        # replaces or adds a category
+//! scope = "node"              # accelerator | node | rack
+//! rate_per_accel_hour = 1e-6
+//! repair_median = "2h"        # with repair_p90; or repair = "4h"
+//! repair_p90 = "8h"
+//!
+//! [[outages]]                 # scripted
+//! scope = "region:aws/us-east-1"      # a domain key
+//! at = "12d"
+//! duration = "6h"
+//! [[background_outages]]      # random; calibrated rate and durations per level
+//! level = "region"            # rack | site | region | cloud
+//! rate_per_year = 0.5         # optional; duration_median + duration_p90 optional
+//! [[maintenance]]
+//! scope = "cluster:aws-use1/h100-a"
+//! count = 47                  # or every = "7d": exactly one
+//! duration = "30m"
+//! first_at = "0s"             # optional, "0s"
+//! spread = "even"             # optional: even | random
 //! ```
 //!
 //! Durations are strings of numbers and units with no space (`"90s"`, `"1.5h"`, `"1h30m"`;
 //! units ns, us, ms, s, m, h, d, w). Integers are accepted wherever a number is expected,
 //! never the reverse. Unknown keys are errors with a "did you mean"; the top-level sections
-//! `power`, `failures`, `outages`, `workloads`, `training`, `inference` and `policies` are
-//! reserved for later releases and rejected with a message saying so. The full reference,
+//! `power`, `inference` and `policies` are reserved for later releases and rejected with a
+//! message saying so. Array-of-tables elements are located by index (`outages[0].scope`,
+//! key path `["outages", "0", "scope"]`). The full reference,
 //! `docs/scenario-format.md`, is generated from [`schema`] by [`reference::markdown`]
 //! (a test fails when it is stale; `FABRICSIM_BLESS=1` rewrites it).
 //!
@@ -51,9 +97,10 @@
 //!
 //! [`parse`] reports syntax errors (all of them, and nothing else: a half-read file would
 //! produce misleading schema errors), else every schema error: types, ranges, required and
-//! unknown keys, names, links between sites. Cross-references into the catalog (is
-//! `accelerator` known, does the cloud offer it, does the region exist) are checked by the
-//! sim-models builders; [`Scenario::diagnose`] maps their [`ModelError`] key paths back to
+//! unknown keys, names, links between sites, alternatives given twice or not at all.
+//! Cross-references into the catalog (is `accelerator` or a job's `kinds` known, does the
+//! cloud offer it, does the region exist), failure model names and outage scopes are
+//! checked by the sim-models builders; [`Scenario::diagnose`] maps their [`ModelError`] key paths back to
 //! positions in the file.
 //!
 //! ```text
@@ -81,8 +128,11 @@ pub use diagnostic::{Diagnostic, Diagnostics, SourceMap};
 use sim_core::time::SimDuration;
 use sim_models::ModelError;
 use sim_models::catalog::CatalogOverrides;
+use sim_models::failure::FailureSpec;
 use sim_models::network::NetworkSpec;
+use sim_models::outage::{BackgroundOutageSpec, MaintenanceSpec, ScriptedOutageSpec};
 use sim_models::topology::FabricSpec;
+use sim_models::workload::{JobGeneratorSpec, TrainingJobSpec};
 
 /// A scenario file read and checked against the schema (not yet against the catalog).
 #[derive(Clone, Debug, PartialEq)]
@@ -99,6 +149,21 @@ pub struct Scenario {
     pub fabric: FabricSpec,
     /// `[network]`, with its defaults filled in.
     pub network: NetworkSpec,
+    /// `[jobs.*]`, in file order, with their defaults filled in (not yet checked against
+    /// the catalog: `TrainingJobSpec::validate` under `["jobs", name]`).
+    pub jobs: Vec<TrainingJobSpec>,
+    /// `[job_generators.*]`, in file order (checked by `JobGenerator::new` under
+    /// `["job_generators", prefix]`).
+    pub generators: Vec<JobGeneratorSpec>,
+    /// `[failures]`; no failures when absent (resolved by `FailureSpec::resolve` under
+    /// `["failures"]`).
+    pub failures: FailureSpec,
+    /// `[[outages]]`, in file order (checked by `OutagePlan::build`).
+    pub outages: Vec<ScriptedOutageSpec>,
+    /// `[[background_outages]]`, in file order, calibrated values filled in.
+    pub background_outages: Vec<BackgroundOutageSpec>,
+    /// `[[maintenance]]`, in file order.
+    pub maintenance: Vec<MaintenanceSpec>,
     /// The file's text and where each key path is written in it.
     pub source: SourceMap,
 }
@@ -143,6 +208,12 @@ pub fn parse_lenient(file_name: &str, text: &str) -> Result<(Scenario, Diagnosti
         catalog,
         fabric: parts.fabric,
         network: parts.network,
+        jobs: parts.jobs,
+        generators: parts.generators,
+        failures: parts.failures,
+        outages: parts.outages,
+        background_outages: parts.background_outages,
+        maintenance: parts.maintenance,
         source: walker.map,
     };
     Ok((scenario, schema))

@@ -79,6 +79,54 @@ carbon_g_per_kwh = 370
 
 [catalog.offerings.lambda.h100]
 usd_per_chip_hour = 2.49
+
+# The workload: one large job, and small jobs arriving at random.
+[jobs.llama-405b]
+params = 405e9
+tokens = 15.6e12
+accelerators = 16384
+kinds = ["h100"]
+mfu = 0.38
+checkpoint_interval = "45m"
+storage_gbit = 8000
+priority = 10
+
+[job_generators.research]
+mean_interarrival = "6h"
+sizes = [[8, 0.6], [64, 0.3], [512, 0.1]]
+duration_median = "12h"
+duration_p90 = "3d"
+params = 8e9
+kinds = ["h100", "trn2"]
+arrival = "1d"
+
+# What goes wrong: component failures, a scripted regional outage, random regional
+# outages and planned maintenance.
+[failures]
+model = "llama3-h100"
+rate_scale = 1.5
+
+[failures.categories.optics]
+scope = "node"
+rate_per_accel_hour = 1e-6
+repair_median = "2h"
+repair_p90 = "8h"
+
+[[outages]]
+scope = "region:aws/us-east-1"
+at = "12d"
+duration = "6h"
+
+[[background_outages]]
+level = "region"
+rate_per_year = 0.5
+
+[[maintenance]]
+scope = "cluster:aws-use1/h100-a"
+count = 20
+duration = "30m"
+first_at = "1d"
+spread = "random"
 "#;
 
 /// A file with several mistakes; the reference shows what `fabricsim` says about it.
@@ -97,9 +145,10 @@ count = "lots"
 "#;
 
 const INTRO: &str = "\
-A scenario file describes a study (`[sim]`) and the fabric it runs on (sites and their \
-clusters, the wide-area network between them, and changes to the hardware catalog) in one \
-TOML file.
+A scenario file describes a study (`[sim]`), the fabric it runs on (sites and their \
+clusters, the wide-area network between them, and changes to the hardware catalog), the \
+training jobs it runs, and what goes wrong (random failures, scripted and background \
+outages, planned maintenance) in one TOML file.
 
 Rules that hold everywhere:
 
@@ -110,13 +159,18 @@ silently ignored.
 `h`, `d`, `w`. Never negative.
 - **Numbers**: an integer is accepted wherever a number is expected (`power_cap_mw = 45`); \
 an integer key does not accept a float (`count = 1.5` is an error).
-- **Names** (site, cluster and catalog keys) use letters, digits, `-` and `_`.
+- **Names** (site, cluster, job, generator, failure-category and catalog keys) use \
+letters, digits, `-` and `_`.
+- **Alternatives**: where a table offers alternative keys (a job's `tokens` or `duration`, \
+a maintenance `count` or `every`, a `repair` or `repair_median` + `repair_p90`), give \
+exactly one; giving two is an error, as is half of a pair.
 - **Every problem is reported at once**, each as `file:line:column: key.path: message`, \
 sorted by position. TOML syntax errors are reported first and alone (a file that does not \
 parse cannot be checked further).
 - The schema checks types, ranges and references within the file. References into the \
 catalog (an unknown accelerator, cloud or region; a cloud that does not offer an \
-accelerator) are checked when the fabric is built, and reported the same way.
+accelerator; a job's `kinds`), failure model names and outage scopes (domain keys of the \
+built fabric) are checked when the run is built, and reported the same way.
 ";
 
 /// The reference as Markdown.

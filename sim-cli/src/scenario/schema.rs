@@ -25,6 +25,18 @@ pub(crate) enum Kind {
     Range(f64, f64),
     /// An array of non-empty strings.
     StrList,
+    /// A duration string longer than `0s`.
+    PositiveDuration,
+    /// Any integer that fits `i32`.
+    Int,
+    /// `true` or `false`.
+    Bool,
+    /// An integer or float in `(0, 1]`.
+    Fraction,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// An array of `[accelerators, weight]` pairs: an integer >= 1 and a number >= 0.
+    SizeTable,
 }
 
 impl Kind {
@@ -40,6 +52,16 @@ impl Kind {
             Kind::Pue => "a PUE, a number >= 1.0 (facility power / IT power)".to_owned(),
             Kind::Range(lo, hi) => format!("a number from {lo} to {hi}"),
             Kind::StrList => "an array of non-empty strings".to_owned(),
+            Kind::PositiveDuration => {
+                "a duration longer than 0s, such as \"6h\", \"30m\" or \"90d\"".to_owned()
+            }
+            Kind::Int => "an integer".to_owned(),
+            Kind::Bool => "a boolean (true or false)".to_owned(),
+            Kind::Fraction => "a number greater than 0 and at most 1".to_owned(),
+            Kind::OneOf(names) => format!("one of {}", quoted(names)),
+            Kind::SizeTable => "an array of [accelerators, weight] pairs such as \
+                                [[8, 0.6], [64, 0.4]]"
+                .to_owned(),
         }
     }
 
@@ -55,7 +77,25 @@ impl Kind {
             Kind::Pue => "number >= 1".to_owned(),
             Kind::Range(lo, hi) => format!("number in [{lo}, {hi}]"),
             Kind::StrList => "array of strings".to_owned(),
+            Kind::PositiveDuration => "duration > 0".to_owned(),
+            Kind::Int => "integer".to_owned(),
+            Kind::Bool => "boolean".to_owned(),
+            Kind::Fraction => "number in (0, 1]".to_owned(),
+            Kind::OneOf(names) => {
+                let names: Vec<String> = names.iter().map(|n| format!("`\"{n}\"`")).collect();
+                names.join(", ")
+            }
+            Kind::SizeTable => "array of `[integer >= 1, number >= 0]`".to_owned(),
         }
+    }
+}
+
+/// `"a", "b" or "c"`.
+fn quoted(names: &[&str]) -> String {
+    let names: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
     }
 }
 
@@ -135,16 +175,23 @@ const fn def(key: &'static str, kind: Kind, default: &'static str, doc: &'static
 }
 
 /// The top-level tables a scenario may contain today.
-pub(crate) const TOP_LEVEL: &[&str] = &["sim", "network", "sites", "catalog"];
+pub(crate) const TOP_LEVEL: &[&str] = &[
+    "sim",
+    "network",
+    "sites",
+    "catalog",
+    "jobs",
+    "job_generators",
+    "failures",
+    "outages",
+    "background_outages",
+    "maintenance",
+];
 
 /// Top-level sections kept for later releases: (key, what is not simulated yet).
 /// Writing one is an error, never silently ignored.
 pub(crate) const RESERVED: &[(&str, &str)] = &[
     ("power", "power draw, capping and throttling are"),
-    ("failures", "failures are"),
-    ("outages", "outages are"),
-    ("workloads", "workloads are"),
-    ("training", "training jobs are"),
     ("inference", "inference services are"),
     ("policies", "placement, failover and power policies are"),
 ];
@@ -522,6 +569,435 @@ pub(crate) mod catalog {
     };
 }
 
+/// `[jobs.<job>]`: one training job each.
+pub(crate) mod job {
+    use super::*;
+
+    /// `params`.
+    pub(crate) const PARAMS: Field = req(
+        "params",
+        Kind::PositiveNumber,
+        "Model parameters, e.g. `405e9`.",
+    );
+    /// `tokens`.
+    pub(crate) const TOKENS: Field = opt(
+        "tokens",
+        Kind::PositiveNumber,
+        "give `duration` instead",
+        "Token budget: the job needs `6 × params × tokens` FLOPs. Exactly one of `tokens` \
+         and `duration`.",
+    );
+    /// `duration`.
+    pub(crate) const DURATION: Field = opt(
+        "duration",
+        Kind::PositiveDuration,
+        "give `tokens` instead",
+        "Useful compute time the job needs, whatever its rate. Exactly one of `tokens` and \
+         `duration`.",
+    );
+    /// `accelerators`.
+    pub(crate) const ACCELERATORS: Field = req(
+        "accelerators",
+        Kind::PositiveInt,
+        "Accelerators the job runs on, gang-scheduled (all or none).",
+    );
+    /// `kinds`.
+    pub(crate) const KINDS: Field = opt(
+        "kinds",
+        Kind::StrList,
+        "any kind",
+        "Accelerator keys the job may run on, e.g. `[\"h100\", \"h200\"]`.",
+    );
+    /// `mfu`.
+    pub(crate) const MFU: Field = opt(
+        "mfu",
+        Kind::Fraction,
+        "0.4 (Llama 3)",
+        "Model FLOP utilisation.",
+    );
+    /// `checkpoint_interval`.
+    pub(crate) const CHECKPOINT_INTERVAL: Field = def(
+        "checkpoint_interval",
+        Kind::Duration,
+        "\"30m\"",
+        "Compute time between checkpoints.",
+    );
+    /// `checkpoint_cost`.
+    pub(crate) const CHECKPOINT_COST: Field = opt(
+        "checkpoint_cost",
+        Kind::Duration,
+        "`checkpoint_bytes` written at `storage_gbit`",
+        "Time one checkpoint blocks training. Not with `checkpoint_bytes` or `storage_gbit`.",
+    );
+    /// `checkpoint_bytes`.
+    pub(crate) const CHECKPOINT_BYTES: Field = opt(
+        "checkpoint_bytes",
+        Kind::PositiveNumber,
+        "the full training state, 16 bytes per parameter",
+        "Checkpoint size, bytes.",
+    );
+    /// `storage_gbit`.
+    pub(crate) const STORAGE_GBIT: Field = def(
+        "storage_gbit",
+        Kind::PositiveNumber,
+        "16000",
+        "Storage write bandwidth available for checkpoints, Gbit/s.",
+    );
+    /// `restart_overhead`.
+    pub(crate) const RESTART_OVERHEAD: Field = def(
+        "restart_overhead",
+        Kind::Duration,
+        "\"10m\"",
+        "Time from each (re)start to the first useful step: rescheduling, loading the last \
+         checkpoint, warm-up.",
+    );
+    /// `priority`.
+    pub(crate) const PRIORITY: Field = def(
+        "priority",
+        Kind::Int,
+        "0",
+        "Scheduling priority; higher goes first.",
+    );
+    /// `arrival`.
+    pub(crate) const ARRIVAL: Field = def(
+        "arrival",
+        Kind::Duration,
+        "\"0s\"",
+        "When the job is submitted, as a duration since the start.",
+    );
+    /// `multi_site`.
+    pub(crate) const MULTI_SITE: Field = def(
+        "multi_site",
+        Kind::Bool,
+        "false",
+        "Whether the job may span sites and clouds (paying a cross-site sync every step).",
+    );
+    /// `global_batch_tokens`.
+    pub(crate) const GLOBAL_BATCH_TOKENS: Field = opt(
+        "global_batch_tokens",
+        Kind::PositiveNumber,
+        "16777216 (16M)",
+        "Tokens per optimiser step, for the per-step communication model.",
+    );
+    /// The table.
+    pub(crate) const TABLE: Table = Table {
+        header: "[jobs.<job>]",
+        doc: "Optional, any number. A synchronous training job. The table name is the job \
+              name. Accelerator kinds are checked against the catalog when the run is built.",
+        fields: &[
+            PARAMS,
+            TOKENS,
+            DURATION,
+            ACCELERATORS,
+            KINDS,
+            MFU,
+            CHECKPOINT_INTERVAL,
+            CHECKPOINT_COST,
+            CHECKPOINT_BYTES,
+            STORAGE_GBIT,
+            RESTART_OVERHEAD,
+            PRIORITY,
+            ARRIVAL,
+            MULTI_SITE,
+            GLOBAL_BATCH_TOKENS,
+        ],
+        children: &[],
+    };
+}
+
+/// `[job_generators.<prefix>]`: Poisson arrivals of jobs from a recipe.
+pub(crate) mod generator {
+    use super::job::*;
+    use super::*;
+
+    /// `mean_interarrival`.
+    pub(crate) const MEAN_INTERARRIVAL: Field = req(
+        "mean_interarrival",
+        Kind::PositiveDuration,
+        "Mean time between arrivals (a Poisson process).",
+    );
+    /// `sizes`.
+    pub(crate) const SIZES: Field = req(
+        "sizes",
+        Kind::SizeTable,
+        "Accelerators per job and their weights, e.g. `[[8, 0.6], [64, 0.3], [512, 0.1]]`.",
+    );
+    /// `tokens`.
+    pub(crate) const TOKENS: Field = opt(
+        "tokens",
+        Kind::PositiveNumber,
+        "another work key",
+        "Every job trains on this many tokens. Exactly one work form: `tokens`, \
+         `tokens_median` + `tokens_p90`, `duration`, or `duration_median` + `duration_p90`.",
+    );
+    /// `tokens_median`.
+    pub(crate) const TOKENS_MEDIAN: Field = opt(
+        "tokens_median",
+        Kind::PositiveNumber,
+        "another work key",
+        "Median token budget of a log-normal, with `tokens_p90`.",
+    );
+    /// `tokens_p90`.
+    pub(crate) const TOKENS_P90: Field = opt(
+        "tokens_p90",
+        Kind::PositiveNumber,
+        "another work key",
+        "90th percentile of the token budget, above `tokens_median`.",
+    );
+    /// `duration`.
+    pub(crate) const DURATION: Field = opt(
+        "duration",
+        Kind::PositiveDuration,
+        "another work key",
+        "Every job needs this much useful compute time.",
+    );
+    /// `duration_median`.
+    pub(crate) const DURATION_MEDIAN: Field = opt(
+        "duration_median",
+        Kind::PositiveDuration,
+        "another work key",
+        "Median useful compute time of a log-normal, with `duration_p90`.",
+    );
+    /// `duration_p90`.
+    pub(crate) const DURATION_P90: Field = opt(
+        "duration_p90",
+        Kind::PositiveDuration,
+        "another work key",
+        "90th percentile of the useful compute time, above `duration_median`.",
+    );
+    /// `arrival`.
+    pub(crate) const ARRIVAL: Field = def(
+        "arrival",
+        Kind::Duration,
+        "\"0s\"",
+        "When the arrival process starts, as a duration since the start.",
+    );
+    /// The table.
+    pub(crate) const TABLE: Table = Table {
+        header: "[job_generators.<prefix>]",
+        doc: "Optional, any number. Training jobs arriving at random: jobs are named \
+              `<prefix>-0001`, `<prefix>-0002`, ...; their size and work are drawn, every \
+              other key is as in `[jobs.<job>]`.",
+        fields: &[
+            MEAN_INTERARRIVAL,
+            SIZES,
+            TOKENS,
+            TOKENS_MEDIAN,
+            TOKENS_P90,
+            DURATION,
+            DURATION_MEDIAN,
+            DURATION_P90,
+            PARAMS,
+            KINDS,
+            MFU,
+            CHECKPOINT_INTERVAL,
+            CHECKPOINT_COST,
+            CHECKPOINT_BYTES,
+            STORAGE_GBIT,
+            RESTART_OVERHEAD,
+            PRIORITY,
+            ARRIVAL,
+            MULTI_SITE,
+            GLOBAL_BATCH_TOKENS,
+        ],
+        children: &[],
+    };
+}
+
+/// `[failures]` and `[failures.categories.<category>]`.
+pub(crate) mod failures {
+    use super::*;
+
+    /// `model`.
+    pub(crate) const MODEL: Field = def(
+        "model",
+        Kind::Str,
+        "\"none\"",
+        "Built-in failure model: `none` or `llama3-h100` (checked when the run is built).",
+    );
+    /// `rate_scale`.
+    pub(crate) const RATE_SCALE: Field = def(
+        "rate_scale",
+        Kind::NonNegativeNumber,
+        "1",
+        "Multiplies every failure rate; `0` turns failures off.",
+    );
+    /// The table.
+    pub(crate) const TABLE: Table = Table {
+        header: "[failures]",
+        doc: "Optional, once. Random component failures; none when absent.",
+        fields: &[MODEL, RATE_SCALE],
+        children: &["categories"],
+    };
+
+    /// Scope names, as `FailureScope::name` spells them.
+    pub(crate) const SCOPES: &[&str] = &["accelerator", "node", "rack"];
+    /// `scope`.
+    pub(crate) const SCOPE: Field = req(
+        "scope",
+        Kind::OneOf(SCOPES),
+        "What one failure takes down: the accelerator, its node or its rack.",
+    );
+    /// `rate_per_accel_hour`.
+    pub(crate) const RATE_PER_ACCEL_HOUR: Field = req(
+        "rate_per_accel_hour",
+        Kind::NonNegativeNumber,
+        "Failures per accelerator-hour (exponential times to failure).",
+    );
+    /// `repair`.
+    pub(crate) const REPAIR: Field = opt(
+        "repair",
+        Kind::Duration,
+        "give `repair_median` and `repair_p90`",
+        "Constant time to repair.",
+    );
+    /// `repair_median`.
+    pub(crate) const REPAIR_MEDIAN: Field = opt(
+        "repair_median",
+        Kind::PositiveDuration,
+        "give `repair`",
+        "Median time to repair of a log-normal, with `repair_p90`.",
+    );
+    /// `repair_p90`.
+    pub(crate) const REPAIR_P90: Field = opt(
+        "repair_p90",
+        Kind::PositiveDuration,
+        "give `repair`",
+        "90th percentile of the time to repair, above `repair_median`.",
+    );
+    /// The table.
+    pub(crate) const CATEGORY: Table = Table {
+        header: "[failures.categories.<category>]",
+        doc: "Optional, any number. A failure category; one named like a category of the \
+              model replaces it, any other is added. Exactly one of `repair` and \
+              `repair_median` + `repair_p90`.",
+        fields: &[
+            SCOPE,
+            RATE_PER_ACCEL_HOUR,
+            REPAIR,
+            REPAIR_MEDIAN,
+            REPAIR_P90,
+        ],
+        children: &[],
+    };
+}
+
+/// `[[outages]]`, `[[background_outages]]` and `[[maintenance]]`.
+pub(crate) mod outage {
+    use super::*;
+
+    const SCOPE_DOC: &str = "The failure domain, as a domain key: `cloud:aws`, \
+                             `region:aws/us-east-1`, `site:aws-use1`, \
+                             `cluster:aws-use1/h100-a`, `rack:aws-use1/h100-a/3`, ... \
+                             (checked against the fabric when the run is built).";
+
+    /// `scope`.
+    pub(crate) const SCOPE: Field = req("scope", Kind::Str, SCOPE_DOC);
+    /// `at`.
+    pub(crate) const AT: Field = req(
+        "at",
+        Kind::Duration,
+        "When it goes down, as a duration since the start.",
+    );
+    /// `duration`.
+    pub(crate) const DURATION: Field = req(
+        "duration",
+        Kind::PositiveDuration,
+        "How long it stays down.",
+    );
+    /// The array-of-tables element.
+    pub(crate) const SCRIPTED: Table = Table {
+        header: "[[outages]]",
+        doc: "Optional, any number. A scripted outage: one domain down at a fixed time.",
+        fields: &[SCOPE, AT, DURATION],
+        children: &[],
+    };
+
+    /// Level names, as `OutageLevel::name` spells them.
+    pub(crate) const LEVELS: &[&str] = &["rack", "site", "region", "cloud"];
+    /// `level`.
+    pub(crate) const LEVEL: Field = req(
+        "level",
+        Kind::OneOf(LEVELS),
+        "Which domains fail: every instance of this level gets its own Poisson process.",
+    );
+    const CALIBRATED: &str = "calibrated for the level (`data/outages.csv`)";
+    /// `rate_per_year`.
+    pub(crate) const RATE_PER_YEAR: Field = opt(
+        "rate_per_year",
+        Kind::NonNegativeNumber,
+        CALIBRATED,
+        "Outages per instance per year; `0` turns the process off.",
+    );
+    /// `duration_median`.
+    pub(crate) const DURATION_MEDIAN: Field = opt(
+        "duration_median",
+        Kind::PositiveDuration,
+        CALIBRATED,
+        "Median outage duration of a log-normal, with `duration_p90`.",
+    );
+    /// `duration_p90`.
+    pub(crate) const DURATION_P90: Field = opt(
+        "duration_p90",
+        Kind::PositiveDuration,
+        CALIBRATED,
+        "90th percentile of the outage duration, above `duration_median`.",
+    );
+    /// The array-of-tables element.
+    pub(crate) const BACKGROUND: Table = Table {
+        header: "[[background_outages]]",
+        doc: "Optional, any number. Random outages of every domain of one level. Give \
+              `duration_median` and `duration_p90` together or not at all.",
+        fields: &[LEVEL, RATE_PER_YEAR, DURATION_MEDIAN, DURATION_P90],
+        children: &[],
+    };
+
+    /// Spread names.
+    pub(crate) const SPREADS: &[&str] = &["even", "random"];
+    /// `count`.
+    pub(crate) const COUNT: Field = opt(
+        "count",
+        Kind::PositiveInt,
+        "give `every`",
+        "Number of windows, in equal slots from `first_at` to the horizon. Exactly one of \
+         `count` and `every`.",
+    );
+    /// `every`.
+    pub(crate) const EVERY: Field = opt(
+        "every",
+        Kind::PositiveDuration,
+        "give `count`",
+        "One window per slot of this length, from `first_at` while before the horizon.",
+    );
+    /// `duration` of a window.
+    pub(crate) const WINDOW: Field = req(
+        "duration",
+        Kind::PositiveDuration,
+        "How long each window lasts.",
+    );
+    /// `first_at`.
+    pub(crate) const FIRST_AT: Field = def(
+        "first_at",
+        Kind::Duration,
+        "\"0s\"",
+        "Start of the first slot, as a duration since the start.",
+    );
+    /// `spread`.
+    pub(crate) const SPREAD: Field = def(
+        "spread",
+        Kind::OneOf(SPREADS),
+        "\"even\"",
+        "Where each window starts in its slot: at the start, or at a uniform random time.",
+    );
+    /// The array-of-tables element.
+    pub(crate) const MAINTENANCE: Table = Table {
+        header: "[[maintenance]]",
+        doc: "Optional, any number. Planned maintenance windows of one domain.",
+        fields: &[SCOPE, COUNT, EVERY, WINDOW, FIRST_AT, SPREAD],
+        children: &[],
+    };
+}
+
 /// Every table, in the order of the reference.
 pub(crate) const TABLES: &[Table] = &[
     sim::TABLE,
@@ -534,4 +1010,11 @@ pub(crate) const TABLES: &[Table] = &[
     catalog::CLOUD,
     catalog::REGION,
     catalog::OFFERING,
+    job::TABLE,
+    generator::TABLE,
+    failures::TABLE,
+    failures::CATEGORY,
+    outage::SCRIPTED,
+    outage::BACKGROUND,
+    outage::MAINTENANCE,
 ];

@@ -7,6 +7,17 @@ use sim_models::catalog::{AcceleratorPatch, CloudPatch, OfferingPatch, RegionPat
 use sim_models::network::LinkSpec;
 use sim_models::topology::{ClusterSpec, SiteSpec};
 
+use sim_core::rng::{DurationDist, LogNormal, RngStreams};
+use sim_models::failure::{FailureCategory, FailureScope};
+use sim_models::outage::{
+    BackgroundOutageSpec, MaintenanceCadence, MaintenanceSpec, OutageLevel, OutagePlan,
+    ScriptedOutageSpec, Spread,
+};
+use sim_models::workload::{
+    CheckpointCost, DEFAULT_CHECKPOINT_STORAGE_GBIT, JobGenerator, JobGeneratorSpec, JobWork,
+    TokenDist, TrainingJobSpec, WorkDist,
+};
+
 use super::schema::{self, Presence};
 use super::*;
 
@@ -30,6 +41,15 @@ count = 1024
 // 4                                10 [sites.aws-use1.clusters.h100-a]
 // 5  [sites.aws-use1]              11 accelerator = "h100"
 // 6  cloud = "aws"                 12 count = 1024
+
+/// A job to append to `MINIMAL`: it starts on line 14.
+const JOB: &str = r#"
+[jobs.llama]
+params = 405e9
+tokens = 15.6e12
+accelerators = 1024
+"#;
+// 14 [jobs.llama]   15 params = 405e9   16 tokens = 15.6e12   17 accelerators = 1024
 
 /// `MINIMAL` with `from` (which must occur) replaced by `to`.
 fn minimal_with(from: &str, to: &str) -> String {
@@ -334,21 +354,22 @@ fn missing_required_keys() {
 
 #[test]
 fn reserved_section() {
-    let d = only(&format!("{MINIMAL}\n[failures]\nmtbf = \"3h\"\n"));
+    let d = only(&format!("{MINIMAL}\n[policies]\nplacement = \"x\"\n"));
     check(
         &d,
         14,
         2,
-        "failures",
-        "the [failures] section is reserved: failures are not simulated yet (a later release)",
+        "policies",
+        "the [policies] section is reserved: placement, failover and power policies are not \
+         simulated yet (a later release)",
     );
-    let d = only(&format!("{MINIMAL}\n[[workloads]]\nkind = \"training\"\n"));
+    let d = only(&format!("{MINIMAL}\n[[inference]]\nkind = \"chat\"\n"));
     check(
         &d,
         14,
         3,
-        "workloads",
-        "the [workloads] section is reserved",
+        "inference",
+        "the [inference] section is reserved",
     );
 }
 
@@ -560,6 +581,267 @@ fn wrong_type_for_a_section() {
     );
 }
 
+// ---- bad inputs: jobs, generators, failures, outages, maintenance ----------------------
+
+#[test]
+fn job_with_both_tokens_and_duration() {
+    let d = only(&format!("{MINIMAL}{JOB}duration = \"7d\"\n"));
+    check(
+        &d,
+        18,
+        12,
+        "jobs.llama.duration",
+        "`duration` conflicts with `tokens`: give exactly one of `tokens` or `duration`",
+    );
+}
+
+#[test]
+fn job_with_neither_tokens_nor_duration() {
+    let d = only(&format!(
+        "{MINIMAL}{}",
+        JOB.replace("tokens = 15.6e12\n", "")
+    ));
+    check(
+        &d,
+        14,
+        7,
+        "jobs.llama.tokens",
+        "missing the job's work: give `tokens` or `duration`",
+    );
+}
+
+#[test]
+fn unknown_key_in_a_job_suggests_the_field() {
+    let d = only(&format!("{MINIMAL}{JOB}prority = 1\n"));
+    check(
+        &d,
+        18,
+        1,
+        "jobs.llama.prority",
+        "unknown key `prority` in [jobs.llama]",
+    );
+    assert_eq!(d.suggestion.as_deref(), Some("priority"));
+}
+
+#[test]
+fn wrong_type_for_kinds_and_other_job_values() {
+    let d = only(&format!("{MINIMAL}{JOB}kinds = \"h100\"\n"));
+    check(
+        &d,
+        18,
+        9,
+        "jobs.llama.kinds",
+        "expected an array of non-empty strings, found a string (\"h100\")",
+    );
+    let text = format!(
+        "{MINIMAL}{JOB}mfu = 1.5\npriority = 1.0\nmulti_site = \"yes\"\n\
+         checkpoint_cost = \"1m\"\nstorage_gbit = 100\n"
+    );
+    let all = errors(&text);
+    assert_eq!(all.len(), 4, "{}", Diagnostics(all.clone()));
+    check(
+        &all[0],
+        18,
+        7,
+        "jobs.llama.mfu",
+        "expected a number greater than 0 and at most 1, found 1.5",
+    );
+    check(
+        &all[1],
+        19,
+        12,
+        "jobs.llama.priority",
+        "expected an integer, found a float (1.0)",
+    );
+    check(
+        &all[2],
+        20,
+        14,
+        "jobs.llama.multi_site",
+        "expected a boolean (true or false), found a string (\"yes\")",
+    );
+    check(
+        &all[3],
+        22,
+        16,
+        "jobs.llama.storage_gbit",
+        "`storage_gbit` conflicts with `checkpoint_cost`",
+    );
+}
+
+#[test]
+fn bad_scope_and_level_names_suggest_the_nearest() {
+    let d = only(&format!(
+        "{MINIMAL}\n[[background_outages]]\nlevel = \"regin\"\n"
+    ));
+    check(
+        &d,
+        15,
+        9,
+        "background_outages[0].level",
+        "expected one of \"rack\", \"site\", \"region\" or \"cloud\", found \"regin\"",
+    );
+    assert_eq!(d.suggestion.as_deref(), Some("region"));
+    let d = only(&format!(
+        "{MINIMAL}\n[failures.categories.optics]\nscope = \"nod\"\nrate_per_accel_hour = 1e-6\n\
+         repair = \"1h\"\n"
+    ));
+    check(
+        &d,
+        15,
+        9,
+        "failures.categories.optics.scope",
+        "expected one of \"accelerator\", \"node\" or \"rack\", found \"nod\"",
+    );
+    assert_eq!(d.suggestion.as_deref(), Some("node"));
+}
+
+#[test]
+fn negative_rates() {
+    let d = only(&format!(
+        "{MINIMAL}\n[failures.categories.optics]\nscope = \"node\"\nrate_per_accel_hour = -1e-6\n\
+         repair = \"1h\"\n"
+    ));
+    check(
+        &d,
+        16,
+        23,
+        "failures.categories.optics.rate_per_accel_hour",
+        "expected a number >= 0, found -1e-6",
+    );
+    let d = only(&format!(
+        "{MINIMAL}\n[[background_outages]]\nlevel = \"site\"\n\n[[background_outages]]\n\
+         level = \"rack\"\nrate_per_year = -2\n"
+    ));
+    check(
+        &d,
+        19,
+        17,
+        "background_outages[1].rate_per_year",
+        "expected a number >= 0, found -2",
+    );
+}
+
+#[test]
+fn maintenance_with_count_and_every() {
+    let d = only(&format!(
+        "{MINIMAL}\n[[maintenance]]\nscope = \"site:aws-use1\"\ncount = 4\nevery = \"7d\"\n\
+         duration = \"2h\"\n"
+    ));
+    check(
+        &d,
+        17,
+        9,
+        "maintenance[0].every",
+        "`every` conflicts with `count`: give exactly one of `count` or `every`",
+    );
+}
+
+#[test]
+fn maintenance_without_cadence_and_with_a_bad_spread() {
+    let all = errors(&format!(
+        "{MINIMAL}\n[[maintenance]]\nscope = \"site:aws-use1\"\nduration = \"2h\"\n\
+         spread = \"uneven\"\n"
+    ));
+    assert_eq!(all.len(), 2, "{}", Diagnostics(all.clone()));
+    check(
+        &all[0],
+        14,
+        1,
+        "maintenance[0].count",
+        "missing the cadence: give `count` or `every`",
+    );
+    check(
+        &all[1],
+        17,
+        10,
+        "maintenance[0].spread",
+        "expected one of \"even\" or \"random\", found \"uneven\"",
+    );
+    assert_eq!(all[1].suggestion.as_deref(), Some("even"));
+}
+
+#[test]
+fn outage_missing_time_and_zero_duration() {
+    let all = errors(&format!(
+        "{MINIMAL}\n[[outages]]\nscope = \"site:aws-use1\"\nduration = \"0s\"\n"
+    ));
+    assert_eq!(all.len(), 2, "{}", Diagnostics(all.clone()));
+    check(&all[0], 14, 1, "outages[0].at", "missing required key `at`");
+    check(
+        &all[1],
+        16,
+        12,
+        "outages[0].duration",
+        "expected a duration longer than 0s",
+    );
+    let d = only(&format!("{MINIMAL}\n[outages]\nscope = \"x\"\n"));
+    check(
+        &d,
+        14,
+        1,
+        "outages",
+        "expected an array of tables [[outages]], found a table",
+    );
+}
+
+#[test]
+fn generator_sizes_and_quantiles() {
+    let text = format!(
+        "{MINIMAL}\n[job_generators.small]\nmean_interarrival = \"1h\"\n\
+         sizes = [[8, 1.0], [0, 1.0], 4]\ntokens_median = 1e12\ntokens_p90 = 1e11\nparams = 8e9\n"
+    );
+    let all = errors(&text);
+    assert_eq!(all.len(), 3, "{}", Diagnostics(all.clone()));
+    check(
+        &all[0],
+        16,
+        21,
+        "job_generators.small.sizes[1][0]",
+        "expected a positive integer (at least 1), found 0",
+    );
+    check(
+        &all[1],
+        16,
+        30,
+        "job_generators.small.sizes[2]",
+        "expected an [accelerators, weight] pair such as [8, 0.6], found an integer (4)",
+    );
+    check(
+        &all[2],
+        18,
+        14,
+        "job_generators.small.tokens_p90",
+        "expected `tokens_p90` to be greater than `tokens_median`",
+    );
+}
+
+#[test]
+fn half_a_pair_and_two_work_forms() {
+    let d = only(&format!(
+        "{MINIMAL}\n[failures.categories.optics]\nscope = \"node\"\nrate_per_accel_hour = 0\n\
+         repair_median = \"1h\"\n"
+    ));
+    check(
+        &d,
+        14,
+        22,
+        "failures.categories.optics.repair_p90",
+        "`repair_median` needs `repair_p90` too",
+    );
+    let d = only(&format!(
+        "{MINIMAL}\n[job_generators.small]\nmean_interarrival = \"1h\"\nsizes = [[8, 1]]\n\
+         tokens = 1e12\nduration = \"1d\"\nparams = 8e9\n"
+    ));
+    check(
+        &d,
+        18,
+        12,
+        "job_generators.small.duration",
+        "`duration` conflicts with `tokens`",
+    );
+}
+
 // ---- builder errors ---------------------------------------------------------------------
 
 #[test]
@@ -611,6 +893,109 @@ fn link_paths_use_indices() {
     assert_eq!(d.0[0].path, "network.links[0].rtt_ms");
 }
 
+#[test]
+fn builder_errors_in_the_new_sections_map_to_their_keys() {
+    let s = parse("test.toml", reference::EXAMPLE).unwrap();
+    let at = |path: &[&str]| {
+        let d = s.diagnose(&[ModelError::new(path, "x")]);
+        (d.0[0].line, d.0[0].column, d.0[0].path.clone())
+    };
+    // (builder key path, where it lands: line, column, dotted path)
+    type Case<'a> = (&'a [&'a str], (usize, usize, &'a str));
+    let cases: &[Case<'_>] = &[
+        (
+            &["jobs", "llama-405b", "kinds", "0"],
+            (77, 10, "jobs.llama-405b.kinds[0]"),
+        ),
+        (
+            &["jobs", "llama-405b", "checkpoint_cost", "storage_gbit"],
+            (80, 16, "jobs.llama-405b.checkpoint_cost.storage_gbit"),
+        ),
+        (
+            &["job_generators", "research", "template", "kinds", "1"],
+            (89, 18, "job_generators.research.template.kinds[1]"),
+        ),
+        (
+            &["job_generators", "research", "sizes", "2", "weight"],
+            (85, 37, "job_generators.research.sizes[2].weight"),
+        ),
+        (&["failures", "model"], (95, 9, "failures.model")),
+        (
+            &["failures", "categories", "optics", "ttf_shape"],
+            (98, 22, "failures.categories.optics.ttf_shape"),
+        ),
+        (&["outages", "0", "scope"], (105, 9, "outages[0].scope")),
+        (
+            &["maintenance", "0", "scope"],
+            (114, 9, "maintenance[0].scope"),
+        ),
+        (
+            &["background_outages", "0", "rate_per_year"],
+            (111, 17, "background_outages[0].rate_per_year"),
+        ),
+    ];
+    for (path, (line, column, dotted)) in cases {
+        assert_eq!(at(path), (*line, *column, (*dotted).to_owned()), "{path:?}");
+    }
+    let text = format!(
+        "{MINIMAL}\n[[background_outages]]\nlevel = \"site\"\n\n[[background_outages]]\n\
+         level = \"rack\"\nrate_per_year = 2000\nduration_median = \"1h\"\nduration_p90 = \"4h\"\n"
+    );
+    let s = parse("test.toml", &text).unwrap();
+    let d = s.diagnose(&[
+        ModelError::new(&["background_outages", "1", "rate_per_year"], "x"),
+        ModelError::new(&["background_outages", "1", "duration"], "y"),
+    ]);
+    let got: Vec<_> =
+        d.0.iter()
+            .map(|d| (d.line, d.column, d.path.as_str()))
+            .collect();
+    assert_eq!(
+        got,
+        [
+            (19, 17, "background_outages[1].rate_per_year"),
+            (20, 19, "background_outages[1].duration"),
+        ]
+    );
+}
+
+#[test]
+fn catalog_kinds_failure_models_and_outage_scopes_are_checked_by_the_builders() {
+    let text = format!(
+        "{MINIMAL}{JOB}kinds = [\"h10\"]\n\n[failures]\nmodel = \"llama3-h10\"\n\n\
+         [[outages]]\nscope = \"region:aws/us-east1\"\nat = \"1d\"\nduration = \"1h\"\n\n\
+         [[maintenance]]\nscope = \"site:aws-use2\"\ncount = 2\nduration = \"1h\"\n"
+    );
+    let all = build_errors(&text);
+    assert_eq!(all.len(), 4, "{}", Diagnostics(all.clone()));
+    check(
+        &all[0],
+        18,
+        10,
+        "jobs.llama.kinds[0]",
+        "unknown accelerator \"h10\"",
+    );
+    assert_eq!(all[0].suggestion.as_deref(), Some("h100"));
+    check(
+        &all[1],
+        21,
+        9,
+        "failures.model",
+        "unknown failure model \"llama3-h10\"",
+    );
+    assert_eq!(all[1].suggestion.as_deref(), Some("llama3-h100"));
+    check(
+        &all[2],
+        24,
+        9,
+        "outages[0].scope",
+        "no region `aws/us-east1`",
+    );
+    assert_eq!(all[2].suggestion.as_deref(), Some("region:aws/us-east-1"));
+    check(&all[3], 29, 9, "maintenance[0].scope", "aws-use2");
+    assert_eq!(all[3].suggestion.as_deref(), Some("site:aws-use1"));
+}
+
 /// Parses `text`, applies its catalog changes to the built-in catalog and builds its
 /// fabric, returning the located builder errors.
 fn build_errors(text: &str) -> Vec<Diagnostic> {
@@ -619,10 +1004,37 @@ fn build_errors(text: &str) -> Vec<Diagnostic> {
     if let Err(e) = catalog.apply(&s.catalog) {
         return s.diagnose(&e).0;
     }
-    match s.fabric.build(&catalog) {
-        Ok(_) => Vec::new(),
-        Err(e) => s.diagnose(&e).0,
+    let fabric = match s.fabric.build(&catalog) {
+        Ok(f) => f,
+        Err(e) => return s.diagnose(&e).0,
+    };
+    let mut errors = Vec::new();
+    for job in &s.jobs {
+        if let Err(e) = job.validate(&["jobs", &job.name], &catalog) {
+            errors.extend(e);
+        }
     }
+    for g in &s.generators {
+        if let Err(e) = JobGenerator::new(g.clone(), &["job_generators", &g.name_prefix], &catalog)
+        {
+            errors.extend(e);
+        }
+    }
+    if let Err(e) = s.failures.resolve(&["failures"]) {
+        errors.extend(e);
+    }
+    let horizon = SimTime::ZERO + s.horizon;
+    if let Err(e) = OutagePlan::build(
+        &fabric,
+        horizon,
+        &s.outages,
+        &s.background_outages,
+        &s.maintenance,
+        &RngStreams::new(s.seed),
+    ) {
+        errors.extend(e);
+    }
+    s.diagnose(&errors).0
 }
 
 #[test]
@@ -722,14 +1134,46 @@ fn documented_defaults_match_the_walker() {
             _ => None,
         })
         .collect();
+    let job = [
+        ("checkpoint_interval", "\"30m\""),
+        ("storage_gbit", "16000"),
+        ("restart_overhead", "\"10m\""),
+        ("priority", "0"),
+        ("arrival", "\"0s\""),
+        ("multi_site", "false"),
+    ];
+    let mut want = vec![
+        ("wan_gbit_default", "100"),
+        ("online_from", "\"0s\""),
+        ("rack_nodes", "4"),
+    ];
+    want.extend(job);
+    want.extend(job);
+    want.extend([
+        ("model", "\"none\""),
+        ("rate_scale", "1"),
+        ("first_at", "\"0s\""),
+        ("spread", "\"even\""),
+    ]);
+    assert_eq!(defaults, want);
+    // The job defaults are sim-models' own.
+    let s = parse("t.toml", &format!("{MINIMAL}{JOB}")).unwrap();
+    let j = &s.jobs[0];
+    let d = TrainingJobSpec::new("x", 1.0, JobWork::Tokens(1.0), 1);
     assert_eq!(
-        defaults,
-        [
-            ("wan_gbit_default", "100"),
-            ("online_from", "\"0s\""),
-            ("rack_nodes", "4")
-        ]
+        (j.checkpoint_interval, j.restart_overhead, j.priority),
+        (d.checkpoint_interval, d.restart_overhead, d.priority)
     );
+    assert_eq!(
+        (j.arrival, j.multi_site, j.mfu, j.global_batch_tokens),
+        (d.arrival, d.multi_site, d.mfu, d.global_batch_tokens)
+    );
+    assert_eq!(
+        j.checkpoint_cost,
+        CheckpointCost::full_state(405e9, DEFAULT_CHECKPOINT_STORAGE_GBIT)
+    );
+    assert_eq!(DEFAULT_CHECKPOINT_STORAGE_GBIT.to_string(), "16000");
+    assert_eq!(s.failures, FailureSpec::default());
     assert_eq!(schema::network::DEFAULT_WAN_GBIT.to_string(), "100");
     assert_eq!(schema::site::DEFAULT_RACK_NODES.to_string(), "4");
 }
@@ -837,6 +1281,205 @@ fn full_example_parses_into_the_expected_specs() {
                 usd_per_chip_hour: Some(2.49),
             }
         )]
+    );
+}
+
+#[test]
+fn full_example_parses_jobs_failures_and_outages() {
+    let s = parse("example.toml", reference::EXAMPLE).unwrap();
+    let hours = |h: f64| h * 3600.0;
+    assert_eq!(
+        s.jobs,
+        [TrainingJobSpec {
+            kinds: vec!["h100".into()],
+            mfu: Some(0.38),
+            checkpoint_interval: SimDuration::from_mins(45),
+            checkpoint_cost: CheckpointCost::full_state(405e9, 8000.0),
+            priority: 10,
+            ..TrainingJobSpec::new("llama-405b", 405e9, JobWork::Tokens(15.6e12), 16384)
+        }]
+    );
+    let work = LogNormal::from_median_p90(hours(12.0), hours(72.0)).unwrap();
+    assert_eq!(
+        s.generators,
+        [JobGeneratorSpec {
+            name_prefix: "research".into(),
+            mean_interarrival: SimDuration::from_hours(6),
+            sizes: vec![(8, 0.6), (64, 0.3), (512, 0.1)],
+            work: WorkDist::Duration(work.into()),
+            template: TrainingJobSpec {
+                kinds: vec!["h100".into(), "trn2".into()],
+                arrival: SimTime::ZERO + SimDuration::from_days(1),
+                ..TrainingJobSpec::new("research", 8e9, JobWork::Duration(SimDuration::SECOND), 1)
+            },
+        }]
+    );
+    let repair = LogNormal::from_median_p90(hours(2.0), hours(8.0)).unwrap();
+    assert_eq!(
+        s.failures,
+        FailureSpec {
+            model: "llama3-h100".into(),
+            rate_scale: 1.5,
+            categories: vec![FailureCategory::new(
+                "optics",
+                FailureScope::Node,
+                1e-6,
+                repair.into()
+            )],
+        }
+    );
+    assert_eq!(
+        s.outages,
+        [ScriptedOutageSpec {
+            scope: "region:aws/us-east-1".into(),
+            at: SimTime::ZERO + SimDuration::from_days(12),
+            duration: SimDuration::from_hours(6),
+        }]
+    );
+    assert_eq!(
+        s.background_outages,
+        [BackgroundOutageSpec {
+            rate_per_year: 0.5,
+            ..BackgroundOutageSpec::calibrated(OutageLevel::Region)
+        }]
+    );
+    assert_eq!(
+        s.maintenance,
+        [MaintenanceSpec {
+            scope: "cluster:aws-use1/h100-a".into(),
+            cadence: MaintenanceCadence::Count(20),
+            duration: SimDuration::from_mins(30),
+            first_at: SimTime::ZERO + SimDuration::from_days(1),
+            spread: Spread::Random,
+        }]
+    );
+}
+
+#[test]
+fn the_other_alternatives_parse_too() {
+    let text = format!(
+        r#"{MINIMAL}
+[jobs.fixed]
+params = 7e9
+duration = "2d"
+accelerators = 64
+checkpoint_cost = "20s"
+restart_overhead = "5m"
+priority = -3
+arrival = "3h"
+multi_site = true
+global_batch_tokens = 4e6
+
+[jobs.sized]
+params = 1e9
+tokens = 1e10
+accelerators = 8
+checkpoint_bytes = 2e10
+
+[job_generators.const]
+mean_interarrival = "2h"
+sizes = [[8, 1]]
+tokens = 1e12
+params = 1e9
+
+[job_generators.lognormal]
+mean_interarrival = "2h"
+sizes = [[8, 1]]
+tokens_median = 1e11
+tokens_p90 = 1e12
+params = 1e9
+
+[job_generators.fixed]
+mean_interarrival = "2h"
+sizes = [[8, 1]]
+duration = "1d"
+params = 1e9
+
+[failures.categories.psu]
+scope = "rack"
+rate_per_accel_hour = 0
+repair = "4h"
+
+[[background_outages]]
+level = "cloud"
+duration_median = "1h"
+duration_p90 = "4h"
+
+[[maintenance]]
+scope = "site:aws-use1"
+every = "7d"
+duration = "2h"
+"#
+    );
+    let s = parse("t.toml", &text).unwrap();
+    assert_eq!(
+        s.jobs,
+        [
+            TrainingJobSpec {
+                checkpoint_cost: CheckpointCost::Time(SimDuration::from_secs(20)),
+                restart_overhead: SimDuration::from_mins(5),
+                priority: -3,
+                arrival: SimTime::ZERO + SimDuration::from_hours(3),
+                multi_site: true,
+                global_batch_tokens: Some(4e6),
+                ..TrainingJobSpec::new(
+                    "fixed",
+                    7e9,
+                    JobWork::Duration(SimDuration::from_days(2)),
+                    64
+                )
+            },
+            TrainingJobSpec {
+                checkpoint_cost: CheckpointCost::Size {
+                    bytes: 2e10,
+                    storage_gbit: DEFAULT_CHECKPOINT_STORAGE_GBIT,
+                },
+                ..TrainingJobSpec::new("sized", 1e9, JobWork::Tokens(1e10), 8)
+            },
+        ]
+    );
+    let works: Vec<&WorkDist> = s.generators.iter().map(|g| &g.work).collect();
+    assert_eq!(
+        works,
+        [
+            &WorkDist::Tokens(TokenDist::Constant(1e12)),
+            &WorkDist::Tokens(TokenDist::LogNormal(
+                LogNormal::from_median_p90(1e11, 1e12).unwrap()
+            )),
+            &WorkDist::Duration(DurationDist::Constant(SimDuration::from_days(1))),
+        ]
+    );
+    assert_eq!(s.generators[0].template.arrival, SimTime::ZERO);
+    assert_eq!(
+        s.failures.categories,
+        [FailureCategory::new(
+            "psu",
+            FailureScope::Rack,
+            0.0,
+            DurationDist::Constant(SimDuration::from_hours(4))
+        )]
+    );
+    assert_eq!(s.failures.model, "none");
+    let b = &s.background_outages[0];
+    assert_eq!(
+        (b.level, b.rate_per_year),
+        (
+            OutageLevel::Cloud,
+            BackgroundOutageSpec::calibrated(OutageLevel::Cloud).rate_per_year
+        )
+    );
+    assert_eq!(
+        b.duration,
+        LogNormal::from_median_p90(3600.0, 14400.0).unwrap().into()
+    );
+    let m = &s.maintenance[0];
+    assert_eq!(
+        (m.cadence, m.first_at, m.spread),
+        (
+            MaintenanceCadence::Every(SimDuration::from_days(7)),
+            SimTime::ZERO,
+            Spread::Even
+        )
     );
 }
 

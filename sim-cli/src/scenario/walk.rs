@@ -3,23 +3,38 @@
 //! at the first.
 //!
 //! Checks here are the ones a file can fail on its own: types, ranges, required and unknown
-//! keys, reserved sections, key syntax, and references between parts of the file (a link's
-//! site keys). References into the catalog (accelerator, cloud, region, offerings) are the
+//! keys, reserved sections, key syntax, references between parts of the file (a link's
+//! site keys), and alternatives (a job's `tokens` or `duration`) given twice, in part or not
+//! at all. Where a sim-models builder names a field differently from the file's key
+//! (`checkpoint_cost.bytes` for `checkpoint_bytes`, a generator's `template.*`), the walker
+//! records an alias so the builder's error lands on the key the file uses. References into the catalog (accelerator, cloud, region, offerings) are the
 //! sim-models builders' to check; [`SourceMap::diagnose`] locates their errors.
 
 use std::ops::Range;
 
+use sim_core::rng::{DurationDist, LogNormal};
 use sim_core::time::{SimDuration, SimTime};
 use sim_models::catalog::{
     AcceleratorPatch, CatalogOverrides, CloudPatch, OfferingPatch, RegionPatch,
 };
+use sim_models::failure::{FailureCategory, FailureScope, FailureSpec};
 use sim_models::network::{LinkSpec, NetworkSpec};
+use sim_models::outage::{
+    BackgroundOutageSpec, MaintenanceCadence, MaintenanceSpec, OutageLevel, ScriptedOutageSpec,
+    Spread,
+};
 use sim_models::topology::{ClusterSpec, FabricSpec, SiteSpec};
+use sim_models::workload::{
+    CheckpointCost, DEFAULT_CHECKPOINT_STORAGE_GBIT, JobGeneratorSpec, JobWork, TokenDist,
+    TrainingJobSpec, WorkDist,
+};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, SourceMap, dotted, is_bare_key};
-use super::schema::{self, Field, Kind, Presence, Table, catalog, network, site};
+use super::schema::{
+    self, Field, Kind, Presence, Table, catalog, failures, generator, job, network, outage, site,
+};
 
 /// A TOML value with its byte span.
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -34,6 +49,12 @@ pub(crate) struct Parts {
     pub(crate) catalog: CatalogOverrides,
     pub(crate) fabric: FabricSpec,
     pub(crate) network: NetworkSpec,
+    pub(crate) jobs: Vec<TrainingJobSpec>,
+    pub(crate) generators: Vec<JobGeneratorSpec>,
+    pub(crate) failures: FailureSpec,
+    pub(crate) outages: Vec<ScriptedOutageSpec>,
+    pub(crate) background_outages: Vec<BackgroundOutageSpec>,
+    pub(crate) maintenance: Vec<MaintenanceSpec>,
 }
 
 impl Default for Parts {
@@ -48,6 +69,12 @@ impl Default for Parts {
                 wan_gbit_default: network::DEFAULT_WAN_GBIT,
                 links: Vec::new(),
             },
+            jobs: Vec::new(),
+            generators: Vec::new(),
+            failures: FailureSpec::default(),
+            outages: Vec::new(),
+            background_outages: Vec::new(),
+            maintenance: Vec::new(),
         }
     }
 }
@@ -92,6 +119,25 @@ impl Walker {
         if let Some(t) = self.optional_table(root, &[], "catalog", "[catalog]") {
             parts.catalog = self.catalog(t);
         }
+        self.workloads(root, &mut parts);
+        if let Some(t) = self.optional_table(root, &[], "failures", failures::TABLE.header) {
+            parts.failures = self.failures(t);
+        }
+        parts.outages = self
+            .array_tables(root, "outages", outage::SCRIPTED.header)
+            .into_iter()
+            .map(|(t, p)| self.scripted_outage(t, &p))
+            .collect();
+        parts.background_outages = self
+            .array_tables(root, "background_outages", outage::BACKGROUND.header)
+            .into_iter()
+            .map(|(t, p)| self.background_outage(t, &p))
+            .collect();
+        parts.maintenance = self
+            .array_tables(root, "maintenance", outage::MAINTENANCE.header)
+            .into_iter()
+            .map(|(t, p)| self.maintenance(t, &p))
+            .collect();
         parts
     }
 
@@ -299,10 +345,18 @@ impl Walker {
         path: &[String],
         field: &Field,
     ) -> Option<SimDuration> {
-        debug_assert_eq!(field.kind, Kind::Duration, "{}", field.key);
+        debug_assert!(
+            matches!(field.kind, Kind::Duration | Kind::PositiveDuration),
+            "{}",
+            field.key
+        );
         let (v, p) = self.value(table, path, field)?;
         match v.get_ref() {
             DeValue::String(s) => match s.parse::<SimDuration>() {
+                Ok(d) if d.is_zero() && field.kind == Kind::PositiveDuration => {
+                    self.out_of_range(v, &p, field.kind, "");
+                    None
+                }
                 Ok(d) => Some(d),
                 Err(e) => {
                     self.error(v.span(), &p, e.to_string(), None);
@@ -314,13 +368,13 @@ impl Walker {
                 let message = format!(
                     "expected {}, found a number ({literal}); write the unit inside quotes, \
                      e.g. \"{literal}h\"",
-                    Kind::Duration.expected()
+                    field.kind.expected()
                 );
                 self.error(v.span(), &p, message, None);
                 None
             }
             _ => {
-                self.wrong_type(v, &p, &Kind::Duration.expected());
+                self.wrong_type(v, &p, &field.kind.expected());
                 None
             }
         }
@@ -329,21 +383,26 @@ impl Walker {
     /// An integer field of kind `NonNegativeInt` or `PositiveInt`, range-checked.
     fn integer(&mut self, table: &DeTable<'_>, path: &[String], field: &Field) -> Option<u64> {
         let (v, p) = self.value(table, path, field)?;
-        let (min, max) = match field.kind {
+        self.integer_value(v, &p, field.kind)
+    }
+
+    /// [`Self::integer`] for a value already looked up.
+    fn integer_value(&mut self, v: &Value<'_>, p: &[String], kind: Kind) -> Option<u64> {
+        let (min, max) = match kind {
             Kind::NonNegativeInt => (0, u64::MAX),
             Kind::PositiveInt => (1, u64::from(u32::MAX)),
-            other => unreachable!("{} is not an integer field ({other:?})", field.key),
+            other => unreachable!("{} is not an integer kind ({other:?})", dotted(p)),
         };
         let DeValue::Integer(i) = v.get_ref() else {
-            self.wrong_type(v, &p, &field.kind.expected());
+            self.wrong_type(v, p, &kind.expected());
             return None;
         };
         let n = i128::from_str_radix(i.as_str(), i.radix()).unwrap_or(i128::MAX);
         if n < i128::from(min) {
-            self.out_of_range(v, &p, field.kind, "");
+            self.out_of_range(v, p, kind, "");
             None
         } else if n > i128::from(max) {
-            self.out_of_range(v, &p, field.kind, &format!(", more than the maximum {max}"));
+            self.out_of_range(v, p, kind, &format!(", more than the maximum {max}"));
             None
         } else {
             u64::try_from(n).ok()
@@ -359,28 +418,34 @@ impl Walker {
     /// A number field (integers accepted), range-checked by its kind.
     fn number(&mut self, table: &DeTable<'_>, path: &[String], field: &Field) -> Option<f64> {
         let (v, p) = self.value(table, path, field)?;
+        self.number_value(v, &p, field.kind)
+    }
+
+    /// [`Self::number`] for a value already looked up.
+    fn number_value(&mut self, v: &Value<'_>, p: &[String], kind: Kind) -> Option<f64> {
         let x = match v.get_ref() {
             DeValue::Integer(i) => i128::from_str_radix(i.as_str(), i.radix())
                 .map(|n| n as f64)
                 .unwrap_or(f64::NAN),
             DeValue::Float(f) => f.as_str().parse::<f64>().unwrap_or(f64::NAN),
             _ => {
-                self.wrong_type(v, &p, &field.kind.expected());
+                self.wrong_type(v, p, &kind.expected());
                 return None;
             }
         };
         let ok = x.is_finite()
-            && match field.kind {
+            && match kind {
                 Kind::PositiveNumber => x > 0.0,
                 Kind::NonNegativeNumber => x >= 0.0,
                 Kind::Pue => x >= 1.0,
                 Kind::Range(lo, hi) => (lo..=hi).contains(&x),
-                other => unreachable!("{} is not a number field ({other:?})", field.key),
+                Kind::Fraction => x > 0.0 && x <= 1.0,
+                other => unreachable!("{} is not a number kind ({other:?})", dotted(p)),
             };
         if ok {
             Some(x)
         } else {
-            self.out_of_range(v, &p, field.kind, "");
+            self.out_of_range(v, p, kind, "");
             None
         }
     }
@@ -411,6 +476,238 @@ impl Walker {
             }
         }
         ok.then_some(out)
+    }
+
+    /// An integer field of kind `Int` (fits `i32`).
+    fn i32(&mut self, table: &DeTable<'_>, path: &[String], field: &Field) -> Option<i32> {
+        debug_assert_eq!(field.kind, Kind::Int, "{}", field.key);
+        let (v, p) = self.value(table, path, field)?;
+        let DeValue::Integer(i) = v.get_ref() else {
+            self.wrong_type(v, &p, &field.kind.expected());
+            return None;
+        };
+        let n = i128::from_str_radix(i.as_str(), i.radix()).unwrap_or(i128::MAX);
+        match i32::try_from(n) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let note = format!(", outside {} to {}", i32::MIN, i32::MAX);
+                self.out_of_range(v, &p, field.kind, &note);
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, table: &DeTable<'_>, path: &[String], field: &Field) -> Option<bool> {
+        debug_assert_eq!(field.kind, Kind::Bool, "{}", field.key);
+        let (v, p) = self.value(table, path, field)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong_type(v, &p, &field.kind.expected());
+                None
+            }
+        }
+    }
+
+    /// A field of kind `OneOf(names)`: the index of the name given, with a "did you mean"
+    /// for anything else.
+    fn choice(&mut self, table: &DeTable<'_>, path: &[String], field: &Field) -> Option<usize> {
+        let Kind::OneOf(names) = field.kind else {
+            unreachable!("{} is not a choice field", field.key);
+        };
+        let (v, p) = self.value(table, path, field)?;
+        let DeValue::String(s) = v.get_ref() else {
+            self.wrong_type(v, &p, &field.kind.expected());
+            return None;
+        };
+        if let Some(i) = names.iter().position(|n| *n == s.as_ref()) {
+            return Some(i);
+        }
+        self.error(
+            v.span(),
+            &p,
+            format!("expected {}, found {s:?}", field.kind.expected()),
+            closest(s, names),
+        );
+        None
+    }
+
+    /// A `SizeTable` field: `[[accelerators, weight], ...]`. An invalid pair is reported
+    /// and replaced by `(1, 1.0)`, so the rest can still be checked.
+    fn sizes(
+        &mut self,
+        table: &DeTable<'_>,
+        path: &[String],
+        field: &Field,
+    ) -> Option<Vec<(u32, f64)>> {
+        debug_assert_eq!(field.kind, Kind::SizeTable, "{}", field.key);
+        let (v, p) = self.value(table, path, field)?;
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(v, &p, &field.kind.expected());
+            return None;
+        };
+        if items.is_empty() {
+            self.error(
+                v.span(),
+                &p,
+                format!("expected {}, found an empty array", field.kind.expected()),
+                None,
+            );
+            return None;
+        }
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let ip = join(&p, &i.to_string());
+            let pair = match item.get_ref() {
+                DeValue::Array(pair) if pair.len() == 2 => Some(pair),
+                _ => None,
+            };
+            let Some(pair) = pair else {
+                self.wrong_type(item, &ip, "an [accelerators, weight] pair such as [8, 0.6]");
+                out.push((1, 1.0));
+                continue;
+            };
+            let count = self.integer_value(&pair[0], &join(&ip, "0"), Kind::PositiveInt);
+            let weight = self.number_value(&pair[1], &join(&ip, "1"), Kind::NonNegativeNumber);
+            match (count.and_then(|c| u32::try_from(c).ok()), weight) {
+                (Some(c), Some(w)) => out.push((c, w)),
+                _ => out.push((1, 1.0)),
+            }
+        }
+        Some(out)
+    }
+
+    /// Checks that `t` gives exactly one of the alternative `groups` of keys (or at most
+    /// one, unless `required`), each group whole. Reports a second group given ("conflicts
+    /// with"), a group given in part (the missing key) and, if `required`, none given (at
+    /// the first key). Returns the index of the first group given, if any.
+    fn exclusive(
+        &mut self,
+        t: &DeTable<'_>,
+        path: &[String],
+        groups: &[&[&str]],
+        what: &str,
+        required: bool,
+    ) -> Option<usize> {
+        let present = |k: &str| t.get(k).is_some();
+        let given: Vec<usize> = (0..groups.len())
+            .filter(|&g| groups[g].iter().any(|k| present(k)))
+            .collect();
+        let alternatives = groups
+            .iter()
+            .map(|g| {
+                let keys: Vec<String> = g.iter().map(|k| format!("`{k}`")).collect();
+                keys.join(" and ")
+            })
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let Some(&first) = given.first() else {
+            if required {
+                let p = join(path, groups[0][0]);
+                let span = self.map.span(path);
+                self.error(
+                    span,
+                    &p,
+                    format!("missing {what}: give {alternatives}"),
+                    None,
+                );
+            }
+            return None;
+        };
+        let first_key = groups[first]
+            .iter()
+            .find(|k| present(k))
+            .copied()
+            .unwrap_or_default();
+        for &g in &given[1..] {
+            let key = groups[g]
+                .iter()
+                .find(|k| present(k))
+                .copied()
+                .unwrap_or_default();
+            let p = join(path, key);
+            let span = self.map.span(&p);
+            self.error(
+                span,
+                &p,
+                format!(
+                    "`{key}` conflicts with `{first_key}`: give exactly one of {alternatives} \
+                     ({what})"
+                ),
+                None,
+            );
+        }
+        for &g in &given {
+            let Some(have) = groups[g].iter().find(|k| present(k)) else {
+                continue;
+            };
+            for missing in groups[g].iter().filter(|k| !present(k)) {
+                let p = join(path, missing);
+                let span = self.map.span(path);
+                self.error(
+                    span,
+                    &p,
+                    format!("`{have}` needs `{missing}` too ({what})"),
+                    None,
+                );
+            }
+        }
+        Some(first)
+    }
+
+    /// The log-normal with this median and 90th percentile, or an error at `p90_path`.
+    fn lognormal(&mut self, p90_path: &[String], median: f64, p90: f64) -> Option<LogNormal> {
+        match LogNormal::from_median_p90(median, p90) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let key = p90_path.last().cloned().unwrap_or_default();
+                let median_key = key.replace("p90", "median");
+                let span = self.map.span(p90_path);
+                self.error(
+                    span,
+                    p90_path,
+                    format!("expected `{key}` to be greater than `{median_key}`"),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// Records `path/to` as written where `path/from` is, so builder errors under the
+    /// sim-models field names land on the key the file uses.
+    fn alias(&mut self, path: &[String], to: &[&str], from: &[&str]) {
+        let mut a = path.to_vec();
+        a.extend(to.iter().map(|k| (*k).to_owned()));
+        let mut f = path.to_vec();
+        f.extend(from.iter().map(|k| (*k).to_owned()));
+        self.map.alias(&a, &f);
+    }
+
+    /// The `[[key]]` array's tables with their paths (`key.<i>`).
+    fn array_tables<'t, 'i>(
+        &mut self,
+        root: &'t DeTable<'i>,
+        key: &str,
+        header: &str,
+    ) -> Vec<(&'t DeTable<'i>, Vec<String>)> {
+        let path = vec![key.to_owned()];
+        let items = match root.get(key).map(|v| (v, v.get_ref())) {
+            None => return Vec::new(),
+            Some((_, DeValue::Array(items))) => items,
+            Some((v, _)) => {
+                self.wrong_type(v, &path, &format!("an array of tables {header}"));
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let p = join(&path, &i.to_string());
+            if let Some(t) = self.table(item, &p, header) {
+                out.push((t, p));
+            }
+        }
+        out
     }
 
     fn sim(&mut self, t: &DeTable<'_>, parts: &mut Parts) {
@@ -693,6 +990,285 @@ impl Walker {
             scaleup_domain: self.u32(t, p, &c::SCALEUP_DOMAIN),
             scaleout_gbit: self.number(t, p, &c::SCALEOUT_GBIT),
             instance_chips: self.u32(t, p, &c::INSTANCE_CHIPS),
+        }
+    }
+
+    /// `[jobs.*]` and `[job_generators.*]`, in file order.
+    fn workloads(&mut self, root: &DeTable<'_>, parts: &mut Parts) {
+        if let Some(v) = root.get("jobs") {
+            let path = vec!["jobs".to_owned()];
+            for (name, t, p) in self.named(v, &path, job::TABLE.header, "job") {
+                let spec = self.job(name, t, &p);
+                parts.jobs.push(spec);
+            }
+        }
+        if let Some(v) = root.get("job_generators") {
+            let path = vec!["job_generators".to_owned()];
+            for (name, t, p) in self.named(v, &path, generator::TABLE.header, "generator") {
+                let spec = self.generator(name, t, &p);
+                parts.generators.push(spec);
+            }
+        }
+    }
+
+    fn job(&mut self, name: String, t: &DeTable<'_>, path: &[String]) -> TrainingJobSpec {
+        self.check_keys(t, path, &job::TABLE);
+        let tokens = self.number(t, path, &job::TOKENS);
+        let duration = self.duration(t, path, &job::DURATION);
+        let groups: &[&[&str]] = &[&["tokens"], &["duration"]];
+        // A missing or invalid value leaves a zero the builder would flag under the
+        // path already reported.
+        let work = match self.exclusive(t, path, groups, "the job's work", true) {
+            Some(1) => JobWork::Duration(duration.unwrap_or(SimDuration::ZERO)),
+            _ => JobWork::Tokens(tokens.unwrap_or(0.0)),
+        };
+        let accelerators = self.u32(t, path, &job::ACCELERATORS).unwrap_or_default();
+        self.job_template(name, work, accelerators, t, path, &job::ARRIVAL)
+    }
+
+    /// The keys a job and a generator's template share, `arrival` as `arrival`.
+    fn job_template(
+        &mut self,
+        name: String,
+        work: JobWork,
+        accelerators: u32,
+        t: &DeTable<'_>,
+        path: &[String],
+        arrival: &Field,
+    ) -> TrainingJobSpec {
+        let params = self.number(t, path, &job::PARAMS).unwrap_or(0.0);
+        let mut spec = TrainingJobSpec::new(name, params, work, accelerators);
+        spec.kinds = self.str_list(t, path, &job::KINDS).unwrap_or_default();
+        spec.mfu = self.number(t, path, &job::MFU);
+        if let Some(d) = self.duration(t, path, &job::CHECKPOINT_INTERVAL) {
+            spec.checkpoint_interval = d;
+        }
+        let cost = self.duration(t, path, &job::CHECKPOINT_COST);
+        let bytes = self.number(t, path, &job::CHECKPOINT_BYTES);
+        let storage_gbit = self.number(t, path, &job::STORAGE_GBIT);
+        let groups: &[&[&str]] = &[&["checkpoint_cost"], &["checkpoint_bytes"]];
+        self.exclusive(t, path, groups, "the checkpoint cost", false);
+        let groups: &[&[&str]] = &[&["checkpoint_cost"], &["storage_gbit"]];
+        self.exclusive(t, path, groups, "the checkpoint cost", false);
+        spec.checkpoint_cost = match cost {
+            Some(d) => CheckpointCost::Time(d),
+            None => {
+                let storage_gbit = storage_gbit.unwrap_or(DEFAULT_CHECKPOINT_STORAGE_GBIT);
+                match (CheckpointCost::full_state(params, storage_gbit), bytes) {
+                    (CheckpointCost::Size { storage_gbit, .. }, Some(bytes)) => {
+                        CheckpointCost::Size {
+                            bytes,
+                            storage_gbit,
+                        }
+                    }
+                    (full, _) => full,
+                }
+            }
+        };
+        self.alias(path, &["checkpoint_cost", "bytes"], &["checkpoint_bytes"]);
+        self.alias(
+            path,
+            &["checkpoint_cost", "storage_gbit"],
+            &["storage_gbit"],
+        );
+        if let Some(d) = self.duration(t, path, &job::RESTART_OVERHEAD) {
+            spec.restart_overhead = d;
+        }
+        spec.priority = self.i32(t, path, &job::PRIORITY).unwrap_or_default();
+        spec.arrival = SimTime::ZERO + self.duration(t, path, arrival).unwrap_or_default();
+        spec.multi_site = self.bool(t, path, &job::MULTI_SITE).unwrap_or_default();
+        spec.global_batch_tokens = self.number(t, path, &job::GLOBAL_BATCH_TOKENS);
+        spec
+    }
+
+    fn generator(&mut self, name: String, t: &DeTable<'_>, path: &[String]) -> JobGeneratorSpec {
+        use generator as g;
+        self.check_keys(t, path, &g::TABLE);
+        let mean_interarrival = self.duration(t, path, &g::MEAN_INTERARRIVAL);
+        let sizes = self.sizes(t, path, &g::SIZES);
+        let tokens = self.number(t, path, &g::TOKENS);
+        let tokens_median = self.number(t, path, &g::TOKENS_MEDIAN);
+        let tokens_p90 = self.number(t, path, &g::TOKENS_P90);
+        let duration = self.duration(t, path, &g::DURATION);
+        let duration_median = self.duration(t, path, &g::DURATION_MEDIAN);
+        let duration_p90 = self.duration(t, path, &g::DURATION_P90);
+        let groups: &[&[&str]] = &[
+            &["tokens"],
+            &["tokens_median", "tokens_p90"],
+            &["duration"],
+            &["duration_median", "duration_p90"],
+        ];
+        let form = self.exclusive(t, path, groups, "the jobs' work", true);
+        let p90_path = |key: &str| join(path, key);
+        let work = match form {
+            Some(0) => tokens.map(|t| WorkDist::Tokens(TokenDist::Constant(t))),
+            Some(1) => match (tokens_median, tokens_p90) {
+                (Some(m), Some(p)) => self
+                    .lognormal(&p90_path("tokens_p90"), m, p)
+                    .map(|d| WorkDist::Tokens(TokenDist::LogNormal(d))),
+                _ => None,
+            },
+            Some(2) => duration.map(|d| WorkDist::Duration(DurationDist::Constant(d))),
+            Some(3) => match (duration_median, duration_p90) {
+                (Some(m), Some(p)) => self
+                    .lognormal(&p90_path("duration_p90"), m.as_secs_f64(), p.as_secs_f64())
+                    .map(|d| WorkDist::Duration(d.into())),
+                _ => None,
+            },
+            _ => None,
+        };
+        // The generator replaces the template's work and size; these are placeholders.
+        let template = self.job_template(
+            name.clone(),
+            JobWork::Duration(SimDuration::SECOND),
+            1,
+            t,
+            path,
+            &g::ARRIVAL,
+        );
+        // Builder errors name the template's keys under `template`, the pairs' elements
+        // `accelerators` and `weight`, and a constant token budget `work.tokens`.
+        let template_path = join(path, "template");
+        index(&mut self.map, t, &template_path);
+        self.alias(
+            &template_path,
+            &["checkpoint_cost", "bytes"],
+            &["checkpoint_bytes"],
+        );
+        self.alias(
+            &template_path,
+            &["checkpoint_cost", "storage_gbit"],
+            &["storage_gbit"],
+        );
+        self.alias(path, &["work", "tokens"], &["tokens"]);
+        for i in 0..sizes.as_ref().map_or(0, Vec::len) {
+            let i = i.to_string();
+            self.alias(path, &["sizes", &i, "accelerators"], &["sizes", &i, "0"]);
+            self.alias(path, &["sizes", &i, "weight"], &["sizes", &i, "1"]);
+        }
+        JobGeneratorSpec {
+            name_prefix: name,
+            mean_interarrival: mean_interarrival.unwrap_or(SimDuration::ZERO),
+            sizes: sizes.unwrap_or_default(),
+            work: work.unwrap_or(WorkDist::Duration(DurationDist::Constant(
+                SimDuration::SECOND,
+            ))),
+            template,
+        }
+    }
+
+    fn failures(&mut self, t: &DeTable<'_>) -> FailureSpec {
+        let path = vec!["failures".to_owned()];
+        self.check_keys(t, &path, &failures::TABLE);
+        let mut spec = FailureSpec::default();
+        if let Some(model) = self.str(t, &path, &failures::MODEL) {
+            spec.model = model;
+        }
+        if let Some(x) = self.number(t, &path, &failures::RATE_SCALE) {
+            spec.rate_scale = x;
+        }
+        if let Some(v) = t.get("categories") {
+            let cp = join(&path, "categories");
+            let header = failures::CATEGORY.header;
+            for (name, t, p) in self.named(v, &cp, header, "failure category") {
+                let category = self.failure_category(name, t, &p);
+                spec.categories.push(category);
+            }
+        }
+        spec
+    }
+
+    fn failure_category(
+        &mut self,
+        name: String,
+        t: &DeTable<'_>,
+        path: &[String],
+    ) -> FailureCategory {
+        use failures as f;
+        self.check_keys(t, path, &f::CATEGORY);
+        let scope = self
+            .choice(t, path, &f::SCOPE)
+            .map_or(FailureScope::Accelerator, |i| FailureScope::ALL[i]);
+        let rate = self.number(t, path, &f::RATE_PER_ACCEL_HOUR).unwrap_or(0.0);
+        let repair = self.duration(t, path, &f::REPAIR);
+        let median = self.duration(t, path, &f::REPAIR_MEDIAN);
+        let p90 = self.duration(t, path, &f::REPAIR_P90);
+        let groups: &[&[&str]] = &[&["repair"], &["repair_median", "repair_p90"]];
+        let repair = match self.exclusive(t, path, groups, "the repair time", true) {
+            Some(0) => repair.map(DurationDist::Constant),
+            Some(_) => match (median, p90) {
+                (Some(m), Some(p)) => self
+                    .lognormal(&join(path, "repair_p90"), m.as_secs_f64(), p.as_secs_f64())
+                    .map(DurationDist::from),
+                _ => None,
+            },
+            None => None,
+        };
+        let repair = repair.unwrap_or(DurationDist::Constant(SimDuration::ZERO));
+        FailureCategory::new(name, scope, rate, repair)
+    }
+
+    fn scripted_outage(&mut self, t: &DeTable<'_>, path: &[String]) -> ScriptedOutageSpec {
+        self.check_keys(t, path, &outage::SCRIPTED);
+        ScriptedOutageSpec {
+            scope: self.str(t, path, &outage::SCOPE).unwrap_or_default(),
+            at: SimTime::ZERO + self.duration(t, path, &outage::AT).unwrap_or_default(),
+            duration: self
+                .duration(t, path, &outage::DURATION)
+                .unwrap_or_default(),
+        }
+    }
+
+    fn background_outage(&mut self, t: &DeTable<'_>, path: &[String]) -> BackgroundOutageSpec {
+        use outage as o;
+        self.check_keys(t, path, &o::BACKGROUND);
+        let level = self
+            .choice(t, path, &o::LEVEL)
+            .map_or(OutageLevel::Rack, |i| OutageLevel::ALL[i]);
+        let mut spec = BackgroundOutageSpec::calibrated(level);
+        if let Some(x) = self.number(t, path, &o::RATE_PER_YEAR) {
+            spec.rate_per_year = x;
+        }
+        let median = self.duration(t, path, &o::DURATION_MEDIAN);
+        let p90 = self.duration(t, path, &o::DURATION_P90);
+        let groups: &[&[&str]] = &[&["duration_median", "duration_p90"]];
+        self.exclusive(t, path, groups, "the outage duration", false);
+        if let (Some(m), Some(p)) = (median, p90)
+            && let Some(d) = self.lognormal(
+                &join(path, "duration_p90"),
+                m.as_secs_f64(),
+                p.as_secs_f64(),
+            )
+        {
+            spec.duration = d.into();
+        }
+        self.alias(path, &["duration"], &["duration_median"]);
+        spec
+    }
+
+    fn maintenance(&mut self, t: &DeTable<'_>, path: &[String]) -> MaintenanceSpec {
+        use outage as o;
+        self.check_keys(t, path, &o::MAINTENANCE);
+        let scope = self.str(t, path, &o::SCOPE).unwrap_or_default();
+        let count = self.u32(t, path, &o::COUNT);
+        let every = self.duration(t, path, &o::EVERY);
+        let groups: &[&[&str]] = &[&["count"], &["every"]];
+        // Left at zero when missing or invalid: the builder flags it under the path
+        // already reported.
+        let cadence = match self.exclusive(t, path, groups, "the cadence", true) {
+            Some(1) => MaintenanceCadence::Every(every.unwrap_or_default()),
+            _ => MaintenanceCadence::Count(count.unwrap_or_default()),
+        };
+        let spread = match self.choice(t, path, &o::SPREAD) {
+            Some(1) => Spread::Random,
+            _ => Spread::Even,
+        };
+        MaintenanceSpec {
+            scope,
+            cadence,
+            duration: self.duration(t, path, &o::WINDOW).unwrap_or_default(),
+            first_at: SimTime::ZERO + self.duration(t, path, &o::FIRST_AT).unwrap_or_default(),
+            spread,
         }
     }
 }

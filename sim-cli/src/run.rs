@@ -1,0 +1,228 @@
+//! `fabricsim run`: simulate a scenario's training jobs under failures and outages, print
+//! the summary, and optionally write `summary.csv` and `interruptions.csv`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use sim_core::time::SimTime;
+use sim_models::sim::{Cause, FirstFit, Network, RunSummary, TrainingRun, TrainingSim};
+
+use crate::output::table::{Align, Table};
+use crate::resolve::Resolved;
+
+/// The outcome of a run: the summary and how long it took.
+pub struct RunOutput {
+    /// What the model reports.
+    pub summary: RunSummary,
+    /// Wall time of the simulation itself, s.
+    pub wall_s: f64,
+}
+
+/// Simulates `r` to its horizon.
+pub fn simulate(r: &Resolved) -> anyhow::Result<RunOutput> {
+    let run = TrainingRun {
+        fabric: &r.fabric,
+        catalog: &r.catalog,
+        network: Network {
+            wan: &r.wan,
+            rtt: &r.rtt,
+            prices: &r.prices,
+        },
+        jobs: r.jobs.clone(),
+        failures: r.failures.clone(),
+        outages: r.outages.clone(),
+        horizon: SimTime::ZERO + r.scenario.horizon,
+        seed: r.scenario.seed,
+    };
+    let model = TrainingSim::new(run, Box::new(FirstFit)).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("the scenario cannot run:\n{}", lines.join("\n"))
+    })?;
+    let start = Instant::now();
+    let summary = model.run();
+    Ok(RunOutput {
+        summary,
+        wall_s: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// The cause of an interruption as text: a failure category or `outage:<kind>`.
+fn cause_name(summary: &RunSummary, cause: Cause) -> String {
+    match cause {
+        Cause::Failure(c) => summary.categories[c as usize].clone(),
+        Cause::Outage(kind) => format!("outage:{}", format!("{kind:?}").to_lowercase()),
+    }
+}
+
+fn opt_h(t: Option<SimTime>) -> String {
+    t.map_or_else(
+        || "-".to_owned(),
+        |t| format!("{:.1}", t.as_secs_f64() / 3600.0),
+    )
+}
+
+/// The printed summary.
+pub fn render(r: &Resolved, out: &RunOutput) -> String {
+    let s = &out.summary;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "scenario {}: {} jobs over {} on {} accelerators, seed {}, failures {}, {} outages planned or drawn\n",
+        r.scenario.name.as_deref().unwrap_or("(unnamed)"),
+        s.jobs.len(),
+        r.scenario.horizon,
+        r.fabric.accelerator_count(),
+        r.scenario.seed,
+        r.failures.name,
+        r.outages.len(),
+    );
+    let mut jobs = Table::new(&[
+        ("job", Align::Left),
+        ("accels", Align::Right),
+        ("arrival h", Align::Right),
+        ("start h", Align::Right),
+        ("done h", Align::Right),
+        ("JCT h", Align::Right),
+        ("interrupts", Align::Right),
+        ("planned", Align::Right),
+        ("lost accel-h", Align::Right),
+        ("ETTR", Align::Right),
+        ("goodput EFLOP", Align::Right),
+    ]);
+    for j in &s.jobs {
+        jobs.push(vec![
+            j.name.clone(),
+            j.accelerators.to_string(),
+            opt_h(Some(j.arrival)),
+            opt_h(j.first_start),
+            opt_h(j.completed_at),
+            j.jct_h()
+                .map_or_else(|| "-".to_owned(), |h| format!("{h:.1}")),
+            j.unexpected_interruptions().to_string(),
+            j.planned_interruptions().to_string(),
+            format!("{:.0}", j.lost_accel_h),
+            j.ettr(s.horizon)
+                .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}")),
+            format!("{:.1}", j.goodput_eflop()),
+        ]);
+    }
+    text.push_str(&jobs.to_text());
+
+    let by_category = s.interruptions_by_category();
+    if by_category.iter().any(|&n| n > 0) {
+        text.push_str("\nInterruptions by failure category\n");
+        let mut t = Table::new(&[("category", Align::Left), ("count", Align::Right)]);
+        for (name, n) in s.categories.iter().zip(&by_category) {
+            if *n > 0 {
+                t.push(vec![name.clone(), n.to_string()]);
+            }
+        }
+        text.push_str(&t.to_text());
+    }
+    let completed = s.jobs.iter().filter(|j| j.completed_at.is_some()).count();
+    let _ = writeln!(
+        text,
+        "\nFleet: {completed}/{} jobs completed, utilisation {:.1}%, {:.0} accelerator-hours lost, \
+         goodput {:.1} EFLOP, mean ETTR {}",
+        s.jobs.len(),
+        100.0 * s.utilisation,
+        s.lost_accel_h(),
+        s.goodput_eflop(),
+        s.mean_ettr()
+            .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}")),
+    );
+    let _ = writeln!(
+        text,
+        "Engine: {} events in {:.3} s wall ({:.0} events/s)",
+        s.events,
+        out.wall_s,
+        s.events as f64 / out.wall_s.max(1e-9),
+    );
+    text
+}
+
+/// `summary.csv`: one header row and one row of every figure (deterministic: no wall time).
+pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
+    let completed: Vec<f64> = s.jobs.iter().filter_map(|j| j.jct_h()).collect();
+    let jct_mean = if completed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{:.6}",
+            completed.iter().sum::<f64>() / completed.len() as f64
+        )
+    };
+    let mut t = Table::new(&[
+        ("scenario", Align::Left),
+        ("seed", Align::Right),
+        ("horizon_h", Align::Right),
+        ("accelerators", Align::Right),
+        ("jobs", Align::Right),
+        ("jobs_completed", Align::Right),
+        ("jct_mean_h", Align::Right),
+        ("goodput_eflop", Align::Right),
+        ("ettr", Align::Right),
+        ("lost_accel_h", Align::Right),
+        ("interruptions", Align::Right),
+        ("planned_interruptions", Align::Right),
+        ("util", Align::Right),
+        ("events", Align::Right),
+    ]);
+    t.push(vec![
+        r.scenario.name.clone().unwrap_or_default(),
+        r.scenario.seed.to_string(),
+        format!("{:.6}", r.scenario.horizon.as_hours_f64()),
+        r.fabric.accelerator_count().to_string(),
+        s.jobs.len().to_string(),
+        completed.len().to_string(),
+        jct_mean,
+        format!("{:.6}", s.goodput_eflop()),
+        s.mean_ettr()
+            .map_or_else(String::new, |e| format!("{e:.6}")),
+        format!("{:.6}", s.lost_accel_h()),
+        s.unexpected_interruptions().to_string(),
+        s.jobs
+            .iter()
+            .map(|j| j.planned_interruptions())
+            .sum::<u32>()
+            .to_string(),
+        format!("{:.6}", s.utilisation),
+        s.events.to_string(),
+    ]);
+    t.to_csv()
+}
+
+/// `interruptions.csv`: one row per interruption of a job.
+pub fn interruptions_csv(r: &Resolved, s: &RunSummary) -> String {
+    let mut t = Table::new(&[
+        ("time_h", Align::Right),
+        ("scope", Align::Left),
+        ("cause", Align::Left),
+        ("job", Align::Left),
+        ("lost_accel_h", Align::Right),
+    ]);
+    for i in &s.interruptions {
+        t.push(vec![
+            format!("{:.6}", i.time.as_secs_f64() / 3600.0),
+            r.fabric.domain_key(i.domain),
+            cause_name(s, i.cause),
+            s.jobs[i.job as usize].name.clone(),
+            format!("{:.6}", i.lost_accel_h),
+        ]);
+    }
+    t.to_csv()
+}
+
+/// Writes `text` to `dir/name` through a temporary file and a rename, so a reader never
+/// sees a half-written file and an interrupted run leaves the previous file intact.
+pub fn write_atomically(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating output folder {}", dir.display()))?;
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! `fabricsim run`, driven through the real binary: outputs, determinism, golden summary.
+//!
+//! Golden files live in `experiments/default/expected/`; regenerate them on purpose with
+//! `FABRICSIM_BLESS=1 cargo test -p sim-cli --test run`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fabricsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fabricsim"))
+        .args(args)
+        .output()
+        .expect("the fabricsim binary runs")
+}
+
+fn repo_path(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fabricsim-run-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
+}
+
+fn assert_golden(relative: &str, got: &str) {
+    let path = repo_path(relative);
+    if std::env::var_os("FABRICSIM_BLESS").is_some() {
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "reading {}: {e} (bless with FABRICSIM_BLESS=1)",
+            path.display()
+        )
+    });
+    for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
+        assert_eq!(
+            w,
+            g,
+            "{} line {} differs (bless with FABRICSIM_BLESS=1 if intended)",
+            path.display(),
+            i + 1
+        );
+    }
+    assert_eq!(
+        want.lines().count(),
+        got.lines().count(),
+        "{} line count",
+        path.display()
+    );
+}
+
+/// A figure of the one-row summary.csv.
+fn figure(csv: &str, column: &str) -> String {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == column).unwrap();
+    row[i].to_owned()
+}
+
+#[test]
+fn default_scenario_runs_and_matches_its_golden_summary() {
+    let dir = temp_dir("default");
+    let out = fabricsim(&["run", "--out", dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "frontier-405b",
+        "Interruptions by failure category",
+        "events in",
+    ] {
+        assert!(stdout.contains(expected), "{expected} missing in\n{stdout}");
+    }
+    let summary = read(&dir, "summary.csv");
+    assert_golden("experiments/default/expected/summary.csv", &summary);
+    let interruptions = read(&dir, "interruptions.csv");
+    assert!(interruptions.starts_with("time_h,scope,cause,job,lost_accel_h\n"));
+    // The scripted us-east-1 outage on day 12 interrupts the job running there.
+    assert!(
+        interruptions
+            .lines()
+            .any(|l| l.starts_with("288.000000,region:aws/us-east-1,outage:scripted,frontier-405b")),
+        "{interruptions}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn same_seed_gives_identical_bytes_and_another_seed_differs() {
+    let (a, b, c) = (temp_dir("a"), temp_dir("b"), temp_dir("c"));
+    for (dir, seed) in [(&a, "5"), (&b, "5"), (&c, "6")] {
+        let out = fabricsim(&["run", "--seed", seed, "--out", dir.to_str().unwrap()]);
+        assert!(out.status.success());
+    }
+    for name in ["summary.csv", "interruptions.csv"] {
+        assert_eq!(
+            read(&a, name),
+            read(&b, name),
+            "{name} differs for one seed"
+        );
+    }
+    assert_ne!(read(&a, "interruptions.csv"), read(&c, "interruptions.csv"));
+    for dir in [a, b, c] {
+        std::fs::remove_dir_all(dir).ok();
+    }
+}
+
+#[test]
+fn llama3_reliability_scenario_runs_from_its_file() {
+    let dir = temp_dir("llama3");
+    let file = repo_path("experiments/llama3-reliability/scenario.toml");
+    let out = fabricsim(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = read(&dir, "summary.csv");
+    let unexpected: u32 = figure(&summary, "interruptions").parse().unwrap();
+    // One seed: within 3 Poisson standard deviations of Meta's 419.
+    assert!((419 - 61..=419 + 61).contains(&unexpected), "{unexpected}");
+    assert_eq!(figure(&summary, "planned_interruptions"), "47");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_bad_job_is_reported_with_its_position() {
+    let dir = temp_dir("bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.toml");
+    std::fs::write(
+        &file,
+        "[sim]\nhorizon = \"1d\"\nseed = 1\n\n[sites.a]\ncloud = \"aws\"\nregion = \"us-east-1\"\n\
+         power_cap_mw = 10\n\n[sites.a.clusters.c]\naccelerator = \"h100\"\ncount = 64\n\n\
+         [jobs.j]\nparams = 7e9\ntokens = 1e9\naccelerators = 8\nkinds = [\"h10\"]\n",
+    )
+    .unwrap();
+    let out = fabricsim(&["run", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(":18:"), "line of `kinds` missing in {err}");
+    assert!(err.contains("jobs.j.kinds"), "{err}");
+    assert!(err.contains("did you mean \"h100\""), "{err}");
+    std::fs::remove_dir_all(dir).ok();
+}
