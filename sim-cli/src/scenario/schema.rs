@@ -842,7 +842,16 @@ pub(crate) mod failures {
     pub(crate) const RATE_PER_ACCEL_HOUR: Field = req(
         "rate_per_accel_hour",
         Kind::NonNegativeNumber,
-        "Failures per accelerator-hour (exponential times to failure).",
+        "Failures per accelerator-hour.",
+    );
+    /// `ttf_shape`.
+    pub(crate) const TTF_SHAPE: Field = opt(
+        "ttf_shape",
+        Kind::PositiveNumber,
+        "1: exponential times to failure",
+        "Weibull shape of the time to failure (below 1: infant mortality, above 1: \
+         wear-out); the scale keeps the mean at 1 / rate. Simulated as one renewal timer \
+         per node.",
     );
     /// `repair`.
     pub(crate) const REPAIR: Field = opt(
@@ -874,6 +883,7 @@ pub(crate) mod failures {
         fields: &[
             SCOPE,
             RATE_PER_ACCEL_HOUR,
+            TTF_SHAPE,
             REPAIR,
             REPAIR_MEDIAN,
             REPAIR_P90,

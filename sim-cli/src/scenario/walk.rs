@@ -1190,6 +1190,7 @@ impl Walker {
             .choice(t, path, &f::SCOPE)
             .map_or(FailureScope::Accelerator, |i| FailureScope::ALL[i]);
         let rate = self.number(t, path, &f::RATE_PER_ACCEL_HOUR).unwrap_or(0.0);
+        let shape = self.number(t, path, &f::TTF_SHAPE).unwrap_or(1.0);
         let repair = self.duration(t, path, &f::REPAIR);
         let median = self.duration(t, path, &f::REPAIR_MEDIAN);
         let p90 = self.duration(t, path, &f::REPAIR_P90);
@@ -1205,7 +1206,9 @@ impl Walker {
             None => None,
         };
         let repair = repair.unwrap_or(DurationDist::Constant(SimDuration::ZERO));
-        FailureCategory::new(name, scope, rate, repair)
+        let mut category = FailureCategory::new(name, scope, rate, repair);
+        category.ttf_shape = shape;
+        category
     }
 
     fn scripted_outage(&mut self, t: &DeTable<'_>, path: &[String]) -> ScriptedOutageSpec {

@@ -20,11 +20,14 @@
 //! the queue and restarts (paying its restart overhead) when capacity allows, on spare
 //! nodes, after repair, or elsewhere.
 //!
-//! Failures of a cluster's accelerators are one Poisson process per cluster (exact for
-//! the exponential categories, see [`crate::failure`]): a failure event costs
+//! Failures of a cluster's accelerators are one Poisson process per cluster for the
+//! exponential categories (exact, see [`crate::failure`]): a failure event costs
 //! O(log categories + jobs it hits), independent of fleet size. A draw whose victim is
-//! already down is ignored (thinning). Weibull categories are not simulated yet: a model
-//! containing them is refused by [`TrainingSim::new`].
+//! already down is ignored (thinning). Weibull categories (shape != 1) have memory, so each
+//! node keeps one renewal timer ([`WeibullRenewal`]): drawn at the start, and again from the
+//! end of each repair it causes, so O(nodes) timers are pending. Simplification: a node
+//! down for another reason keeps its Weibull timer; a timer firing while its node is down
+//! is ignored and redrawn from that moment.
 //!
 //! Placement is first fit behind the [`Placement`] trait: a job takes whole nodes of one
 //! cluster whose kind it allows, else (if it may span) of several clusters of one site, or
@@ -42,7 +45,7 @@ use sim_core::time::{SimDuration, SimTime};
 use crate::ModelError;
 use crate::capacity::Capacity;
 use crate::catalog::{AcceleratorSpec, Catalog};
-use crate::failure::{FailureDraw, FailureModel, PoissonFailures};
+use crate::failure::{FailureDraw, FailureModel, PoissonFailures, WeibullRenewal};
 use crate::network::{EgressPrices, RttModel, WanModel};
 use crate::outage::{OutageKind, OutagePlan};
 use crate::topology::{ClusterId, Fabric, FailureDomain, SiteId};
@@ -165,6 +168,8 @@ pub enum TrainingEvent {
     OutageEnd(u32),
     /// Site `i` comes online.
     SiteOnline(u16),
+    /// The pending Weibull failure of node `i` happens.
+    NodeFailure(u32),
 }
 
 type Ev = TrainingEvent;
@@ -204,6 +209,10 @@ pub struct TrainingSim<'a> {
     queue: Vec<u32>,
     failure: Vec<Option<(PoissonFailures, StreamRng, StreamRng)>>,
     pending_draw: Vec<Option<FailureDraw>>,
+    /// Per cluster, the Weibull renewal sampler and its stream (`None` if no Weibull category).
+    weibull: Vec<Option<(WeibullRenewal, StreamRng)>>,
+    /// Per node, its pending Weibull draw (empty when no cluster has Weibull categories).
+    node_draw: Vec<Option<FailureDraw>>,
     interruptions: Vec<InterruptionRecord>,
     busy_accelerators: TimeWeighted,
     busy: f64,
@@ -223,12 +232,6 @@ impl<'a> TrainingSim<'a> {
             if let Err(e) = job.validate(&["jobs", &job.name], run.catalog) {
                 errors.extend(e);
             }
-        }
-        if run.failures.categories.iter().any(|c| !c.is_exponential()) {
-            errors.push(ModelError::new(
-                &["failures"],
-                "Weibull time-to-failure categories are not simulated yet; use ttf_shape = 1",
-            ));
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -250,6 +253,21 @@ impl<'a> TrainingSim<'a> {
                 })
             })
             .collect();
+        let weibull: Vec<_> = fabric
+            .clusters()
+            .iter()
+            .map(|c| {
+                let key = fabric.domain_key(FailureDomain::Cluster(c.id));
+                let renewal = run.failures.weibull_renewal(c.node_size);
+                (!renewal.is_empty())
+                    .then(|| (renewal, streams.stream(&format!("failure-weibull/{key}"))))
+            })
+            .collect();
+        let node_draw = if weibull.iter().any(Option::is_some) {
+            vec![None; fabric.node_count() as usize]
+        } else {
+            Vec::new()
+        };
         let jobs = run
             .jobs
             .iter()
@@ -270,6 +288,8 @@ impl<'a> TrainingSim<'a> {
             capacity: Capacity::new(fabric),
             pending_draw: vec![None; fabric.clusters().len()],
             failure,
+            weibull,
+            node_draw,
             jobs,
             queue: Vec::new(),
             interruptions: Vec::new(),
@@ -310,6 +330,13 @@ impl<'a> TrainingSim<'a> {
             {
                 events.push((draw.at, Ev::Failure(c as u32)));
                 self.pending_draw[c] = Some(draw);
+            }
+        }
+        for cluster in self.run.fabric.clusters() {
+            for node in cluster.nodes.clone() {
+                if let Some(draw) = self.draw_weibull(node, SimTime::ZERO) {
+                    events.push((draw, Ev::NodeFailure(node)));
+                }
             }
         }
         for (i, o) in self.run.outages.outages().iter().enumerate() {
@@ -544,6 +571,46 @@ impl<'a> TrainingSim<'a> {
         self.schedule_waiting(ctx);
     }
 
+    /// Draws node `node`'s next Weibull failure after a (re)start at `from`, stores it, and
+    /// returns its time (`None` if its cluster has no Weibull category).
+    fn draw_weibull(&mut self, node: u32, from: SimTime) -> Option<SimTime> {
+        let fabric = self.run.fabric;
+        let c = fabric.cluster_of_node(crate::topology::NodeId(node));
+        let (renewal, rng) = self.weibull[c.0 as usize].as_mut()?;
+        let cluster = fabric.cluster(c);
+        let first = cluster.accelerators.start + (node - cluster.nodes.start) * cluster.node_size;
+        let draw = renewal.next(from, first..first + cluster.node_size, rng)?;
+        self.node_draw[node as usize] = Some(draw);
+        Some(draw.at)
+    }
+
+    fn on_node_failure(&mut self, node: u32, ctx: &mut Context<'_, Ev>) {
+        let fabric = self.run.fabric;
+        let Some(draw) = self.node_draw[node as usize].take() else {
+            return;
+        };
+        let mut restart_from = ctx.now();
+        if self.capacity.node_up(fabric, crate::topology::NodeId(node)) {
+            let victim = crate::topology::AcceleratorId(draw.victim);
+            let domain = self.run.failures.categories[draw.category]
+                .scope
+                .domain(fabric, victim);
+            self.capacity.take_down(fabric, domain, &mut self.hit);
+            let c = fabric.cluster_of_node(crate::topology::NodeId(node)).0 as usize;
+            let (_, rng) = self.weibull[c].as_mut().expect("a node draw has a sampler");
+            let repair = self.run.failures.sample_repair(draw.category, rng);
+            ctx.schedule_in(repair, Ev::Repair(domain))
+                .expect("invariant: repair times fit in SimTime");
+            restart_from = ctx.now().saturating_add(repair);
+            self.interrupt_hit(Cause::Failure(draw.category as u16), domain, ctx);
+        }
+        if let Some(at) = self.draw_weibull(node, restart_from) {
+            ctx.schedule_at(at, Ev::NodeFailure(node))
+                .expect("invariant: the next failure is in the future");
+        }
+        self.schedule_waiting(ctx);
+    }
+
     fn finish(mut self, horizon: SimTime, events: u64) -> RunSummary {
         // Bank what running jobs have committed by the horizon, without interrupting them.
         for job in 0..self.jobs.len() as u32 {
@@ -603,6 +670,7 @@ impl Model for TrainingSim<'_> {
                 self.schedule_waiting(ctx);
             }
             Ev::Failure(cluster) => self.on_failure(cluster, ctx),
+            Ev::NodeFailure(node) => self.on_node_failure(node, ctx),
             Ev::Repair(domain) => {
                 self.capacity.bring_up(fabric, domain);
                 self.schedule_waiting(ctx);

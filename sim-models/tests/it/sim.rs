@@ -230,3 +230,46 @@ fn young_daly_ettr_matches_first_order_theory() {
         );
     }
 }
+
+/// Weibull (shape 0.7) failures run as per-node renewal timers: over a long run the count
+/// follows the elementary renewal theorem, nodes × T / mean time to failure.
+#[test]
+fn weibull_failures_follow_the_renewal_rate() {
+    let catalog = Catalog::builtin();
+    let fabric = one_cluster(&catalog, 64, 1);
+    let days = 1_000.0;
+    let horizon = SimTime::ZERO + SimDuration::from_days(1_000);
+    let node_mttf_h = 30.0 * 24.0;
+    let mut category = FailureCategory::new(
+        "wear-out",
+        FailureScope::Node,
+        1.0 / (8.0 * node_mttf_h),
+        sim_core::rng::DurationDist::Constant(SimDuration::from_secs(1)),
+    );
+    category.ttf_shape = 0.7;
+    let failures = FailureModel {
+        name: "weibull".into(),
+        categories: vec![category],
+    };
+    let job = TrainingJobSpec::new(
+        "job",
+        7e9,
+        JobWork::Duration(SimDuration::from_days(100_000)),
+        512,
+    );
+    let summary = run(
+        &catalog,
+        &fabric,
+        vec![job],
+        failures,
+        OutagePlan::default(),
+        horizon,
+        3,
+    );
+    let expected = 64.0 * days * 24.0 / node_mttf_h;
+    let got = f64::from(summary.unexpected_interruptions());
+    assert!(
+        (got / expected - 1.0).abs() < 0.1,
+        "{got} interruptions, renewal theory {expected:.0}"
+    );
+}
