@@ -3,59 +3,14 @@
 //! Golden files live in `experiments/default/expected/`; regenerate them on purpose with
 //! `FABRICSIM_BLESS=1 cargo test -p sim-cli --test run`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn fabricsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fabricsim"))
-        .args(args)
-        .output()
-        .expect("the fabricsim binary runs")
-}
+use std::path::Path;
 
-fn repo_path(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative)
-}
-
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fabricsim-run-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use common::{assert_golden, fabricsim, repo_path, temp_dir};
 
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
-}
-
-fn assert_golden(relative: &str, got: &str) {
-    let path = repo_path(relative);
-    if std::env::var_os("FABRICSIM_BLESS").is_some() {
-        std::fs::write(&path, got).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "reading {}: {e} (bless with FABRICSIM_BLESS=1)",
-            path.display()
-        )
-    });
-    for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
-        assert_eq!(
-            w,
-            g,
-            "{} line {} differs (bless with FABRICSIM_BLESS=1 if intended)",
-            path.display(),
-            i + 1
-        );
-    }
-    assert_eq!(
-        want.lines().count(),
-        got.lines().count(),
-        "{} line count",
-        path.display()
-    );
 }
 
 /// A figure of the one-row summary.csv.
@@ -69,7 +24,7 @@ fn figure(csv: &str, column: &str) -> String {
 
 #[test]
 fn default_scenario_runs_and_matches_its_golden_summary() {
-    let dir = temp_dir("default");
+    let dir = temp_dir("run-default");
     let out = fabricsim(&["run", "--out", dir.to_str().unwrap()]);
     assert!(
         out.status.success(),
@@ -100,7 +55,7 @@ fn default_scenario_runs_and_matches_its_golden_summary() {
 
 #[test]
 fn same_seed_gives_identical_bytes_and_another_seed_differs() {
-    let (a, b, c) = (temp_dir("a"), temp_dir("b"), temp_dir("c"));
+    let (a, b, c) = (temp_dir("run-a"), temp_dir("run-b"), temp_dir("run-c"));
     for (dir, seed) in [(&a, "5"), (&b, "5"), (&c, "6")] {
         let out = fabricsim(&["run", "--seed", seed, "--out", dir.to_str().unwrap()]);
         assert!(out.status.success());
@@ -120,7 +75,7 @@ fn same_seed_gives_identical_bytes_and_another_seed_differs() {
 
 #[test]
 fn llama3_reliability_scenario_runs_from_its_file() {
-    let dir = temp_dir("llama3");
+    let dir = temp_dir("run-llama3");
     let file = repo_path("experiments/llama3-reliability/scenario.toml");
     let out = fabricsim(&[
         "run",
@@ -143,7 +98,7 @@ fn llama3_reliability_scenario_runs_from_its_file() {
 
 #[test]
 fn a_bad_job_is_reported_with_its_position() {
-    let dir = temp_dir("bad");
+    let dir = temp_dir("run-bad");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bad.toml");
     std::fs::write(

@@ -4,59 +4,11 @@
 //! `experiments/default/expected/validate.txt`; regenerate it on purpose with
 //! `FABRICSIM_BLESS=1 cargo test -p sim-cli --test validate`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn fabricsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fabricsim"))
-        .args(args)
-        .output()
-        .expect("the fabricsim binary runs")
-}
+use std::process::Output;
 
-fn repo_path(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative)
-}
-
-/// Compares `got` with the golden file, or rewrites it when `FABRICSIM_BLESS` is set.
-fn assert_golden(relative: &str, got: &str) {
-    let path = repo_path(relative);
-    if std::env::var_os("FABRICSIM_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, got).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "reading {}: {e} (bless with FABRICSIM_BLESS=1)",
-            path.display()
-        )
-    });
-    if want != got {
-        let mut report = String::new();
-        for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
-            if w != g {
-                report.push_str(&format!(
-                    "line {}:\n  expected: {w}\n  got:      {g}\n",
-                    i + 1
-                ));
-            }
-        }
-        if want.lines().count() != got.lines().count() {
-            report.push_str(&format!(
-                "expected {} lines, got {}\n",
-                want.lines().count(),
-                got.lines().count()
-            ));
-        }
-        panic!(
-            "{} differs from the output (bless with FABRICSIM_BLESS=1 if the change is intended):\n{report}",
-            path.display()
-        );
-    }
-}
+use common::{assert_golden, fabricsim, repo_path, temp_dir};
 
 #[test]
 fn validate_default_scenario_matches_golden_output() {
@@ -90,7 +42,7 @@ fn validate_reads_a_file_and_the_embedded_default_is_that_file() {
 
 #[test]
 fn validate_reports_schema_and_model_errors_together_with_positions() {
-    let dir = std::env::temp_dir().join(format!("fabricsim-validate-{}", std::process::id()));
+    let dir = temp_dir("validate-bad");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bad.toml");
     std::fs::write(
@@ -204,7 +156,7 @@ fn bench_fabric_builds_a_million_accelerators() {
 
 #[test]
 fn a_fifth_cloud_with_its_own_region_and_offering_needs_no_code() {
-    let dir = std::env::temp_dir().join(format!("fabricsim-fifth-{}", std::process::id()));
+    let dir = temp_dir("validate-fifth");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("lambda.toml");
     std::fs::write(
