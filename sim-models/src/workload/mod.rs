@@ -8,7 +8,7 @@
 //!  each run segment: spec.timeline() = CheckpointTimeline { I, C, R }
 //!      finish at  t0 + elapsed_to_finish(remaining compute)
 //!      interrupted at t0 + e: keep committed_compute(e), lose lost_on_interrupt(e)
-//!      ──segment_times──> JobMetrics { interruptions, lost, useful, wall } ──> ETTR, goodput
+//!      ──> crate::sim::JobReport { interruptions, lost, useful, wall } ──> ETTR, goodput
 //! ```
 //!
 //! Progress is computed between events, never step by step: nothing here loops over
@@ -98,19 +98,18 @@
 //! needs `λP` well below 0.5. The unit tests simulate the timeline under exponential
 //! failures and check both formulas for four (M, C, R) triples.
 //!
-//! # Metrics ([`JobMetrics`])
+//! # Metrics
 //!
-//! ETTR = useful compute time / wall time from the first start to completion (or the
-//! horizon); goodput = FLOPs that count, in EFLOP.
+//! The simulation records them per job in [`crate::sim::JobReport`]: ETTR = useful compute
+//! time / wall time from the first start to completion (or the horizon); goodput = FLOPs
+//! that count, in EFLOP.
 
 mod checkpoint;
 mod generator;
-mod metrics;
 mod rate;
 mod training;
 
 pub use checkpoint::*;
 pub use generator::*;
-pub use metrics::*;
 pub use rate::*;
 pub use training::*;
