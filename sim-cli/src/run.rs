@@ -90,6 +90,7 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         ("lost accel-h", Align::Right),
         ("ETTR", Align::Right),
         ("goodput EFLOP", Align::Right),
+        ("cost $M", Align::Right),
     ]);
     for j in &s.jobs {
         jobs.push(vec![
@@ -106,6 +107,7 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
             j.ettr(s.horizon)
                 .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}")),
             format!("{:.1}", j.goodput_eflop()),
+            format!("{:.2}", j.cost_usd / 1e6),
         ]);
     }
     text.push_str(&jobs.to_text());
@@ -125,11 +127,12 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
     let _ = writeln!(
         text,
         "\nFleet: {completed}/{} jobs completed, utilisation {:.1}%, {:.0} accelerator-hours lost, \
-         goodput {:.1} EFLOP, mean ETTR {}",
+         goodput {:.1} EFLOP, on-demand cost ${:.1}M, mean ETTR {}",
         s.jobs.len(),
         100.0 * s.utilisation,
         s.lost_accel_h(),
         s.goodput_eflop(),
+        s.cost_usd() / 1e6,
         s.mean_ettr()
             .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}")),
     );
@@ -168,6 +171,8 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
         ("interruptions", Align::Right),
         ("planned_interruptions", Align::Right),
         ("util", Align::Right),
+        ("accel_hours", Align::Right),
+        ("cost_usd", Align::Right),
         ("events", Align::Right),
     ]);
     t.push(vec![
@@ -189,6 +194,8 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
             .sum::<u32>()
             .to_string(),
         format!("{:.6}", s.utilisation),
+        format!("{:.6}", s.accel_hours()),
+        format!("{:.2}", s.cost_usd()),
         s.events.to_string(),
     ]);
     t.to_csv()

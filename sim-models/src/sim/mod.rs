@@ -184,6 +184,10 @@ struct Segment {
     flops_per_s: f64,
     timeline: CheckpointTimeline,
     finish: EventHandle,
+    /// On-demand price of the allocation, USD per hour (accelerators with a known price).
+    usd_per_h: f64,
+    /// Accelerators of the allocation with no known price.
+    unpriced: u32,
 }
 
 /// A job's state during the run.
@@ -216,6 +220,8 @@ pub struct TrainingSim<'a> {
     interruptions: Vec<InterruptionRecord>,
     busy_accelerators: TimeWeighted,
     busy: f64,
+    /// Per cluster, the on-demand price per accelerator-hour of its kind in its cloud.
+    price: Vec<Option<f64>>,
     /// Scratch buffers, reused across events.
     hit: Vec<u32>,
     placed: Vec<(ClusterId, u32)>,
@@ -284,7 +290,19 @@ impl<'a> TrainingSim<'a> {
                 report: JobReport::new(spec, run.failures.categories.len()),
             })
             .collect();
+        let price = fabric
+            .clusters()
+            .iter()
+            .map(|c| {
+                let cloud = &run.catalog.cloud(fabric.site(c.site).cloud).name;
+                let kind = &run.catalog.accelerator(c.accelerator).name;
+                run.catalog
+                    .offering(cloud, kind)
+                    .and_then(|o| o.usd_per_chip_hour)
+            })
+            .collect();
         Ok(Self {
+            price,
             capacity: Capacity::new(fabric),
             pending_draw: vec![None; fabric.clusters().len()],
             failure,
@@ -411,10 +429,15 @@ impl<'a> TrainingSim<'a> {
         let mut parts: Vec<(&AcceleratorSpec, u32)> = Vec::new();
         let mut sites: Vec<SiteId> = Vec::new();
         let mut held = 0;
+        let (mut usd_per_h, mut unpriced) = (0.0, 0);
         for &(cluster, nodes) in &self.placed {
             let c = fabric.cluster(cluster);
             let count = nodes * c.node_size;
             held += count;
+            match self.price[cluster.0 as usize] {
+                Some(p) => usd_per_h += p * f64::from(count),
+                None => unpriced += count,
+            }
             let kind = catalog.accelerator(c.accelerator);
             match parts.iter_mut().find(|(k, _)| k.name == kind.name) {
                 Some(p) => p.1 += count,
@@ -478,6 +501,8 @@ impl<'a> TrainingSim<'a> {
             flops_per_s: rate.useful_flops_per_s,
             timeline,
             finish,
+            usd_per_h,
+            unpriced,
         });
         self.set_busy(ctx.now(), f64::from(held));
         true
@@ -488,6 +513,15 @@ impl<'a> TrainingSim<'a> {
         self.busy_accelerators.set(now, self.busy);
     }
 
+    /// Bills a segment's allocation from its start to `now`: accelerator-hours and
+    /// on-demand cost (restart, checkpoint and lost time are paid for too).
+    fn bill(report: &mut JobReport, seg: &Segment, held: u32, now: SimTime) {
+        let hours = now.saturating_duration_since(seg.start).as_hours_f64();
+        report.accel_hours += hours * f64::from(held);
+        report.unpriced_accel_hours += hours * f64::from(seg.unpriced);
+        report.cost_usd += hours * seg.usd_per_h;
+    }
+
     /// Ends `job`'s segment at `now`: banks the committed work, counts the lost work, frees
     /// its nodes. `planned` means a checkpoint was taken just before (nothing is lost).
     fn stop_segment(&mut self, job: u32, now: SimTime, planned: bool) -> f64 {
@@ -496,6 +530,7 @@ impl<'a> TrainingSim<'a> {
         let Some(seg) = state.segment.take() else {
             return 0.0;
         };
+        Self::bill(&mut state.report, &seg, state.accelerators_held, now);
         let elapsed = now.saturating_duration_since(seg.start);
         let done = seg.timeline.compute_done(elapsed).as_secs_f64();
         let committed = if planned {
@@ -616,6 +651,7 @@ impl<'a> TrainingSim<'a> {
         for job in 0..self.jobs.len() as u32 {
             let state = &mut self.jobs[job as usize];
             if let Some(seg) = &state.segment {
+                Self::bill(&mut state.report, seg, state.accelerators_held, horizon);
                 let elapsed = horizon.saturating_duration_since(seg.start);
                 let committed = seg.timeline.committed_compute(elapsed).as_secs_f64();
                 state.report.useful_compute_s += committed;
@@ -654,6 +690,7 @@ impl Model for TrainingSim<'_> {
                 let now = ctx.now();
                 let state = &mut self.jobs[job as usize];
                 if let Some(seg) = &state.segment {
+                    Self::bill(&mut state.report, seg, state.accelerators_held, now);
                     let elapsed = now.saturating_duration_since(seg.start);
                     let done = seg.timeline.compute_done(elapsed).as_secs_f64();
                     state.report.useful_compute_s += done;

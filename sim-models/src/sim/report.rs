@@ -53,6 +53,12 @@ pub struct JobReport {
     pub useful_compute_s: f64,
     /// Useful FLOPs banked.
     pub flops_done: f64,
+    /// Accelerator-hours held (running, restarting, checkpointing, or lost).
+    pub accel_hours: f64,
+    /// On-demand cost of those hours, USD, at the catalog's price per chip-hour.
+    pub cost_usd: f64,
+    /// Accelerator-hours on kinds whose price in that cloud is unknown (not in `cost_usd`).
+    pub unpriced_accel_hours: f64,
 }
 
 impl JobReport {
@@ -69,6 +75,9 @@ impl JobReport {
             lost_accel_h: 0.0,
             useful_compute_s: 0.0,
             flops_done: 0.0,
+            accel_hours: 0.0,
+            cost_usd: 0.0,
+            unpriced_accel_hours: 0.0,
         }
     }
 
@@ -172,6 +181,16 @@ impl RunSummary {
     /// Accelerator-hours lost over all jobs.
     pub fn lost_accel_h(&self) -> f64 {
         self.jobs.iter().map(|j| j.lost_accel_h).sum()
+    }
+
+    /// On-demand cost of all jobs, USD.
+    pub fn cost_usd(&self) -> f64 {
+        self.jobs.iter().map(|j| j.cost_usd).sum()
+    }
+
+    /// Accelerator-hours held by all jobs.
+    pub fn accel_hours(&self) -> f64 {
+        self.jobs.iter().map(|j| j.accel_hours).sum()
     }
 
     /// Goodput over all jobs, EFLOP.

@@ -273,3 +273,40 @@ fn weibull_failures_follow_the_renewal_rate() {
         "{got} interruptions, renewal theory {expected:.0}"
     );
 }
+
+/// 1,000 H100 (125 nodes) busy for 24 h on AWS: accelerator-hours and on-demand cost by hand.
+#[test]
+fn cost_is_accelerator_hours_times_the_catalog_price() {
+    let catalog = Catalog::builtin();
+    let fabric = one_cluster(&catalog, 125, 4);
+    let horizon = SimTime::ZERO + SimDuration::from_hours(24);
+    let job = TrainingJobSpec::new(
+        "job",
+        7e9,
+        JobWork::Duration(SimDuration::from_days(30)),
+        1_000,
+    );
+    let summary = run(
+        &catalog,
+        &fabric,
+        vec![job],
+        FailureModel::builtin("none").unwrap(),
+        OutagePlan::default(),
+        horizon,
+        1,
+    );
+    let price = catalog
+        .offering("aws", "h100")
+        .unwrap()
+        .usd_per_chip_hour
+        .unwrap();
+    let hours = summary.accel_hours();
+    assert!((hours - 24_000.0).abs() < 1e-6, "{hours}");
+    let cost = summary.cost_usd();
+    assert!(
+        (cost / (24_000.0 * price) - 1.0).abs() < 1e-3,
+        "{cost} vs {}",
+        24_000.0 * price
+    );
+    assert_eq!(summary.jobs[0].unpriced_accel_hours, 0.0);
+}
