@@ -56,7 +56,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                     "interruptions.csv",
                     &run::interruptions_csv(&resolved, summary),
                 )?;
-                println!("wrote {}/summary.csv and interruptions.csv", dir.display());
+                run::write_atomically(dir, "power.csv", &run::power_csv(summary))?;
+                println!(
+                    "wrote {}/summary.csv, interruptions.csv and power.csv",
+                    dir.display()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

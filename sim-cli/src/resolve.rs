@@ -11,6 +11,10 @@ use sim_models::catalog::{Catalog, RegionId};
 use sim_models::failure::FailureModel;
 use sim_models::network::{EgressPrices, RttModel, WanModel};
 use sim_models::outage::OutagePlan;
+use sim_models::power::{
+    CurtailmentPlan, CurtailmentSpec, CurtailmentSpecs, DEFAULT_BACKUP_FRACTION, GridOutageSpec,
+    PowerPolicy, RandomCurtailmentSpec, SitePowerSpec,
+};
 use sim_models::topology::Fabric;
 use sim_models::workload::{JobGenerator, TrainingJobSpec};
 
@@ -41,6 +45,10 @@ pub struct Resolved {
     pub outages: OutagePlan,
     /// The scenario's jobs followed by the generated ones.
     pub jobs: Vec<TrainingJobSpec>,
+    /// Each site's power policy, in fabric site order.
+    pub site_power: Vec<SitePowerSpec>,
+    /// Curtailments and grid outages over the horizon.
+    pub curtailments: CurtailmentPlan,
 }
 
 /// Reads `path`, or the embedded default scenario when `path` is `None`.
@@ -122,22 +130,124 @@ pub fn resolve(file_name: &str, text: &str, seed: Option<u64>) -> Result<Resolve
             Err(e) => errors.extend(e),
         }
     }
-    match (fabric, rtt, prices, wan, failures, outages) {
-        (Ok(fabric), Ok(rtt), Ok(prices), Some(wan), Ok(failures), Some(outages))
-            if errors.is_empty() && schema.0.is_empty() =>
-        {
-            Ok(Resolved {
-                scenario,
-                catalog,
-                fabric,
-                rtt,
-                wan,
-                prices,
-                failures,
-                outages,
-                jobs,
-            })
-        }
+    let power = fabric
+        .as_ref()
+        .ok()
+        .and_then(|fabric| power_inputs(&scenario, fabric, horizon, &streams, &mut errors));
+    match (fabric, rtt, prices, wan, failures, outages, power) {
+        (
+            Ok(fabric),
+            Ok(rtt),
+            Ok(prices),
+            Some(wan),
+            Ok(failures),
+            Some(outages),
+            Some((site_power, curtailments)),
+        ) if errors.is_empty() && schema.0.is_empty() => Ok(Resolved {
+            scenario,
+            catalog,
+            fabric,
+            rtt,
+            wan,
+            prices,
+            failures,
+            outages,
+            jobs,
+            site_power,
+            curtailments,
+        }),
         _ => Err(schema.merge_model(scenario.diagnose(&errors))),
+    }
+}
+
+/// Site power policies (fabric order) and the curtailment plan, from `[power.sites.*]`,
+/// `[[curtailments]]`, `[[random_curtailments]]` and `[[grid_outages]]`.
+fn power_inputs(
+    scenario: &Scenario,
+    fabric: &Fabric,
+    horizon: SimTime,
+    streams: &RngStreams,
+    errors: &mut Vec<ModelError>,
+) -> Option<(Vec<SitePowerSpec>, CurtailmentPlan)> {
+    let p = &scenario.power;
+    let names: Vec<&str> = fabric.sites().iter().map(|s| s.name.as_str()).collect();
+    let mut site_power = vec![SitePowerSpec::default(); names.len()];
+    for sp in &p.sites {
+        let path = ["power", "sites", sp.site.as_str()];
+        let Some(i) = names.iter().position(|n| *n == sp.site) else {
+            continue; // the schema reported the unknown site
+        };
+        match PowerPolicy::parse(&sp.policy, &[path[0], path[1], path[2], "policy"]) {
+            Ok(policy) => site_power[i].policy = policy,
+            Err(e) => errors.push(e),
+        }
+        site_power[i].backup_fraction = sp.backup_fraction.unwrap_or(DEFAULT_BACKUP_FRACTION);
+    }
+    let mut specs = CurtailmentSpecs {
+        scripted: p
+            .curtailments
+            .iter()
+            .map(|c| CurtailmentSpec {
+                site: c.site.clone(),
+                at: c.at,
+                duration: c.duration,
+                cap_fraction: c.cap_fraction,
+            })
+            .collect(),
+        random: Vec::new(),
+        grid_outages: p
+            .grid_outages
+            .iter()
+            .map(|g| GridOutageSpec {
+                site: g.site.clone(),
+                at: g.at,
+                duration: g.duration,
+            })
+            .collect(),
+    };
+    for (i, r) in p.random_curtailments.iter().enumerate() {
+        let index = i.to_string();
+        if r.site.is_some() {
+            errors.push(ModelError::new(
+                &["random_curtailments", &index, "site"],
+                "a random curtailment process applies to every site; per-site processes are \
+                 not supported yet: remove `site`",
+            ));
+            continue;
+        }
+        match sim_core::rng::LogNormal::from_median_p90(
+            r.duration_median.as_secs_f64(),
+            r.duration_p90.as_secs_f64(),
+        ) {
+            Ok(d) => specs.random.push(RandomCurtailmentSpec {
+                rate_per_year: r.rate_per_year,
+                duration: d.into(),
+                cap_fraction: r.cap_fraction,
+            }),
+            Err(e) => errors.push(ModelError::new(
+                &["random_curtailments", &index, "duration_p90"],
+                e.to_string(),
+            )),
+        }
+    }
+    for c in &p.commitments {
+        errors.push(ModelError::new(
+            &["commitments", &c.cloud],
+            "commitment burn-down is not simulated yet; remove this section for now",
+        ));
+    }
+    for c in &p.carbon_profiles {
+        errors.push(ModelError::new(
+            &["carbon", &c.cloud, &c.region],
+            "hourly carbon profiles are not simulated yet (each region's catalog intensity is \
+             used); remove this section for now",
+        ));
+    }
+    match CurtailmentPlan::build(&names, &site_power, horizon, &specs, streams) {
+        Ok(plan) => Some((site_power, plan)),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
     }
 }

@@ -35,6 +35,8 @@ pub fn simulate(r: &Resolved) -> anyhow::Result<RunOutput> {
         outages: r.outages.clone(),
         horizon: SimTime::ZERO + r.scenario.horizon,
         seed: r.scenario.seed,
+        power: r.site_power.clone(),
+        curtailments: r.curtailments.clone(),
     };
     let model = TrainingSim::new(run, Box::new(FirstFit)).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -53,6 +55,7 @@ fn cause_name(summary: &RunSummary, cause: Cause) -> String {
     match cause {
         Cause::Failure(c) => summary.categories[c as usize].clone(),
         Cause::Outage(kind) => format!("outage:{}", format!("{kind:?}").to_lowercase()),
+        Cause::Power => "power:preempted".to_owned(),
     }
 }
 
@@ -123,16 +126,36 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         }
         text.push_str(&t.to_text());
     }
+    text.push_str("\nEnergy and carbon per site\n");
+    let mut sites = Table::new(&[
+        ("site", Align::Left),
+        ("IT MWh", Align::Right),
+        ("facility MWh", Align::Right),
+        ("t CO2", Align::Right),
+        ("throttled accel-h", Align::Right),
+    ]);
+    for site in &s.sites {
+        sites.push(vec![
+            site.name.clone(),
+            format!("{:.1}", site.energy_it_mwh),
+            format!("{:.1}", site.energy_facility_mwh),
+            format!("{:.1}", site.co2_t),
+            format!("{:.0}", site.throttled_accel_h),
+        ]);
+    }
+    text.push_str(&sites.to_text());
     let completed = s.jobs.iter().filter(|j| j.completed_at.is_some()).count();
     let _ = writeln!(
         text,
         "\nFleet: {completed}/{} jobs completed, utilisation {:.1}%, {:.0} accelerator-hours lost, \
-         goodput {:.1} EFLOP, on-demand cost ${:.1}M, mean ETTR {}",
+         goodput {:.1} EFLOP, on-demand cost ${:.1}M, {:.0} MWh, {:.0} t CO2, mean ETTR {}",
         s.jobs.len(),
         100.0 * s.utilisation,
         s.lost_accel_h(),
         s.goodput_eflop(),
         s.cost_usd() / 1e6,
+        s.energy_mwh(),
+        s.co2_t(),
         s.mean_ettr()
             .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}")),
     );
@@ -173,6 +196,10 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
         ("util", Align::Right),
         ("accel_hours", Align::Right),
         ("cost_usd", Align::Right),
+        ("energy_mwh", Align::Right),
+        ("co2_t", Align::Right),
+        ("throttled_accel_h", Align::Right),
+        ("preemptions", Align::Right),
         ("events", Align::Right),
     ]);
     t.push(vec![
@@ -196,6 +223,14 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
         format!("{:.6}", s.utilisation),
         format!("{:.6}", s.accel_hours()),
         format!("{:.2}", s.cost_usd()),
+        format!("{:.6}", s.energy_mwh()),
+        format!("{:.6}", s.co2_t()),
+        format!("{:.6}", s.throttled_accel_h()),
+        s.jobs
+            .iter()
+            .map(|j| j.preemptions)
+            .sum::<u32>()
+            .to_string(),
         s.events.to_string(),
     ]);
     t.to_csv()
@@ -217,6 +252,29 @@ pub fn interruptions_csv(r: &Resolved, s: &RunSummary) -> String {
             cause_name(s, i.cause),
             s.jobs[i.job as usize].name.clone(),
             format!("{:.6}", i.lost_accel_h),
+        ]);
+    }
+    t.to_csv()
+}
+
+/// `power.csv`: one row per change of a site's power state.
+pub fn power_csv(s: &RunSummary) -> String {
+    let mut t = Table::new(&[
+        ("time_h", Align::Right),
+        ("site", Align::Left),
+        ("demand_mw", Align::Right),
+        ("cap_mw", Align::Right),
+        ("draw_mw", Align::Right),
+        ("throttle", Align::Right),
+    ]);
+    for p in &s.power {
+        t.push(vec![
+            format!("{:.6}", p.time.as_secs_f64() / 3600.0),
+            s.sites[p.site as usize].name.clone(),
+            format!("{:.6}", p.demand_facility_w / 1e6),
+            format!("{:.6}", p.cap_w / 1e6),
+            format!("{:.6}", p.draw_facility_w / 1e6),
+            format!("{:.6}", p.throttle),
         ]);
     }
     t.to_csv()

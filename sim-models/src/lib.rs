@@ -16,6 +16,7 @@
 //! This crate reads no files and prints nothing: the CLI parses scenarios into the `*Spec`
 //! and `*Patch` types here and reports the errors these types return.
 
+pub mod accounting;
 pub mod capacity;
 pub mod catalog;
 mod data;
@@ -23,6 +24,7 @@ mod error;
 pub mod failure;
 pub mod network;
 pub mod outage;
+pub mod power;
 pub mod sim;
 pub mod suggest;
 pub mod topology;

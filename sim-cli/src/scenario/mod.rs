@@ -82,14 +82,43 @@
 //! duration = "30m"
 //! first_at = "0s"             # optional, "0s"
 //! spread = "even"             # optional: even | random
+//!
+//! [power.sites.aws-use1]      # optional, per site key of this file
+//! policy = "throttle"         # optional: throttle | refuse | preempt
+//! backup_fraction = 0.5       # optional, in (0, 1]: no backup power when absent
+//! [[curtailments]]            # scripted grid power caps
+//! site = "aws-use1"           # a site key of this file
+//! at = "3d"
+//! duration = "4h"             # > 0
+//! cap_fraction = 0.6          # in [0, 1): power left, share of power_cap_mw
+//! [[random_curtailments]]     # Poisson curtailments
+//! site = "aws-use1"           # optional: every site
+//! rate_per_year = 6           # >= 0
+//! duration_median = "2h"      # log-normal, p90 above the median
+//! duration_p90 = "8h"
+//! cap_fraction = 0.5
+//! [[grid_outages]]
+//! site = "aws-use1"
+//! at = "20d"
+//! duration = "2h"
+//!
+//! [commitments.aws]           # one per cloud key
+//! total_usd = 2.5e9           # > 0
+//! start = "0s"                # optional, "0s"
+//! period = "2555d"            # > 0
+//!
+//! [carbon.aws.us-east-1]      # cloud, then region
+//! hourly_g_per_kwh = [380, 370, ...]  # non-empty, >= 0; 24 = a day, 8760 = a year
 //! ```
 //!
 //! Durations are strings of numbers and units with no space (`"90s"`, `"1.5h"`, `"1h30m"`;
 //! units ns, us, ms, s, m, h, d, w). Integers are accepted wherever a number is expected,
 //! never the reverse. Unknown keys are errors with a "did you mean"; the top-level sections
-//! `power`, `inference` and `policies` are reserved for later releases and rejected with a
+//! `inference` and `policies` are reserved for later releases and rejected with a
 //! message saying so. Array-of-tables elements are located by index (`outages[0].scope`,
-//! key path `["outages", "0", "scope"]`). The full reference,
+//! key path `["outages", "0", "scope"]`; `curtailments[0].site`), named tables by their
+//! names (`["power", "sites", "<site>", "policy"]`, `["commitments", "<cloud>",
+//! "total_usd"]`, `["carbon", "<cloud>", "<region>"]`). The full reference,
 //! `docs/scenario-format.md`, is generated from [`schema`] by [`reference::markdown`]
 //! (a test fails when it is stale; `FABRICSIM_BLESS=1` rewrites it).
 //!
@@ -97,9 +126,11 @@
 //!
 //! [`parse`] reports syntax errors (all of them, and nothing else: a half-read file would
 //! produce misleading schema errors), else every schema error: types, ranges, required and
-//! unknown keys, names, links between sites, alternatives given twice or not at all.
+//! unknown keys, names, links between sites, site keys named by the power sections (with a
+//! "did you mean" over the file's sites), alternatives given twice or not at all.
 //! Cross-references into the catalog (is `accelerator` or a job's `kinds` known, does the
-//! cloud offer it, does the region exist), failure model names and outage scopes are
+//! cloud offer it, does the region exist; the clouds and regions of `[commitments.*]` and
+//! `[carbon.*.*]`), failure model names and outage scopes are
 //! checked by the sim-models builders; [`Scenario::diagnose`] maps their [`ModelError`] key paths back to
 //! positions in the file.
 //!
@@ -114,6 +145,7 @@
 //! ```
 
 mod diagnostic;
+pub mod power;
 pub(crate) mod reference;
 pub(crate) mod schema;
 mod syntax;
@@ -133,6 +165,8 @@ use sim_models::network::NetworkSpec;
 use sim_models::outage::{BackgroundOutageSpec, MaintenanceSpec, ScriptedOutageSpec};
 use sim_models::topology::FabricSpec;
 use sim_models::workload::{JobGeneratorSpec, TrainingJobSpec};
+
+pub use power::PowerSection;
 
 /// A scenario file read and checked against the schema (not yet against the catalog).
 #[derive(Clone, Debug, PartialEq)]
@@ -164,6 +198,10 @@ pub struct Scenario {
     pub background_outages: Vec<BackgroundOutageSpec>,
     /// `[[maintenance]]`, in file order.
     pub maintenance: Vec<MaintenanceSpec>,
+    /// `[power.sites.*]`, `[[curtailments]]`, `[[random_curtailments]]`,
+    /// `[[grid_outages]]`, `[commitments.*]` and `[carbon.*.*]`; empty when absent. Site
+    /// keys are checked; cloud and region keys are the run's to check.
+    pub power: PowerSection,
     /// The file's text and where each key path is written in it.
     pub source: SourceMap,
 }
@@ -214,6 +252,7 @@ pub fn parse_lenient(file_name: &str, text: &str) -> Result<(Scenario, Diagnosti
         outages: parts.outages,
         background_outages: parts.background_outages,
         maintenance: parts.maintenance,
+        power: parts.power,
         source: walker.map,
     };
     Ok((scenario, schema))

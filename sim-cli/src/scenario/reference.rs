@@ -127,6 +127,42 @@ count = 20
 duration = "30m"
 first_at = "1d"
 spread = "random"
+
+# Power: how sites behave when the grid caps or cuts their power, and when it does.
+[power.sites.aws-use1]
+policy = "preempt"
+backup_fraction = 0.3
+
+[power.sites.gcp-usc1]
+policy = "throttle"
+
+[[curtailments]]
+site = "aws-use1"
+at = "3d"
+duration = "4h"
+cap_fraction = 0.6
+
+[[random_curtailments]]
+rate_per_year = 6
+duration_median = "2h"
+duration_p90 = "8h"
+cap_fraction = 0.5
+
+[[grid_outages]]
+site = "gcp-usc1"
+at = "20d"
+duration = "90m"
+
+# Money and carbon: a 7-year spend commitment, and a daily carbon-intensity cycle.
+[commitments.aws]
+total_usd = 2.5e9
+period = "2555d"
+
+[carbon.aws.us-east-1]
+hourly_g_per_kwh = [
+  420, 410, 400, 395, 390, 395, 405, 420, 410, 380, 350, 330,
+  320, 315, 320, 335, 360, 400, 430, 445, 450, 445, 435, 425,
+]
 "#;
 
 /// A file with several mistakes; the reference shows what `fabricsim` says about it.
@@ -147,8 +183,9 @@ count = "lots"
 const INTRO: &str = "\
 A scenario file describes a study (`[sim]`), the fabric it runs on (sites and their \
 clusters, the wide-area network between them, and changes to the hardware catalog), the \
-training jobs it runs, and what goes wrong (random failures, scripted and background \
-outages, planned maintenance) in one TOML file.
+training jobs it runs, what goes wrong (random failures, scripted and background \
+outages, planned maintenance), the power sites get (per-site policies, grid curtailments \
+and outages), spend commitments and hourly carbon intensity, in one TOML file.
 
 Rules that hold everywhere:
 
@@ -167,10 +204,12 @@ exactly one; giving two is an error, as is half of a pair.
 - **Every problem is reported at once**, each as `file:line:column: key.path: message`, \
 sorted by position. TOML syntax errors are reported first and alone (a file that does not \
 parse cannot be checked further).
-- The schema checks types, ranges and references within the file. References into the \
-catalog (an unknown accelerator, cloud or region; a cloud that does not offer an \
-accelerator; a job's `kinds`), failure model names and outage scopes (domain keys of the \
-built fabric) are checked when the run is built, and reported the same way.
+- The schema checks types, ranges and references within the file (the site keys a link or \
+a power section names). References into the catalog (an unknown accelerator, cloud or \
+region, including those of `[commitments.<cloud>]` and `[carbon.<cloud>.<region>]`; a \
+cloud that does not offer an accelerator; a job's `kinds`), failure model names and \
+outage scopes (domain keys of the built fabric) are checked when the run is built, and \
+reported the same way.
 ";
 
 /// The reference as Markdown.

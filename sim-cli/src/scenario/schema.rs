@@ -37,6 +37,10 @@ pub(crate) enum Kind {
     OneOf(&'static [&'static str]),
     /// An array of `[accelerators, weight]` pairs: an integer >= 1 and a number >= 0.
     SizeTable,
+    /// An integer or float in `[0, 1)`.
+    FractionBelowOne,
+    /// A non-empty array of numbers >= 0 (integers accepted).
+    Profile,
 }
 
 impl Kind {
@@ -62,6 +66,8 @@ impl Kind {
             Kind::SizeTable => "an array of [accelerators, weight] pairs such as \
                                 [[8, 0.6], [64, 0.4]]"
                 .to_owned(),
+            Kind::FractionBelowOne => "a number >= 0 and less than 1".to_owned(),
+            Kind::Profile => "a non-empty array of numbers >= 0".to_owned(),
         }
     }
 
@@ -86,6 +92,8 @@ impl Kind {
                 names.join(", ")
             }
             Kind::SizeTable => "array of `[integer >= 1, number >= 0]`".to_owned(),
+            Kind::FractionBelowOne => "number in [0, 1)".to_owned(),
+            Kind::Profile => "non-empty array of numbers >= 0".to_owned(),
         }
     }
 }
@@ -186,14 +194,19 @@ pub(crate) const TOP_LEVEL: &[&str] = &[
     "outages",
     "background_outages",
     "maintenance",
+    "power",
+    "curtailments",
+    "random_curtailments",
+    "grid_outages",
+    "commitments",
+    "carbon",
 ];
 
 /// Top-level sections kept for later releases: (key, what is not simulated yet).
 /// Writing one is an error, never silently ignored.
 pub(crate) const RESERVED: &[(&str, &str)] = &[
-    ("power", "power draw, capping and throttling are"),
     ("inference", "inference services are"),
-    ("policies", "placement, failover and power policies are"),
+    ("policies", "placement and failover policies are"),
 ];
 
 /// `[sim]`.
@@ -1008,6 +1021,178 @@ pub(crate) mod outage {
     };
 }
 
+/// `[power.sites.<site>]`, `[[curtailments]]`, `[[random_curtailments]]` and
+/// `[[grid_outages]]`: what each site does when its power is cut or capped.
+pub(crate) mod power {
+    use super::*;
+
+    /// `[power]` itself.
+    pub(crate) const TABLE: Table = Table {
+        header: "[power]",
+        doc: "Optional. Per-site power behaviour; sites without a table keep the defaults.",
+        fields: &[],
+        children: &["sites"],
+    };
+
+    /// Policy names, in the order of `SitePower::policy`'s documentation.
+    pub(crate) const POLICIES: &[&str] = &["throttle", "refuse", "preempt"];
+    /// `policy`.
+    pub(crate) const POLICY: Field = def(
+        "policy",
+        Kind::OneOf(POLICIES),
+        "\"throttle\"",
+        "What the site does when its draw would exceed the power available: `throttle` \
+         slows every running job, `refuse` starts no job that would not fit, `preempt` \
+         stops the lowest-priority jobs until the rest fit.",
+    );
+    /// `backup_fraction`.
+    pub(crate) const BACKUP_FRACTION: Field = opt(
+        "backup_fraction",
+        Kind::Fraction,
+        "no backup power",
+        "Fraction of the site's power cap that its backup power supplies during a grid \
+         outage.",
+    );
+    /// The table.
+    pub(crate) const SITE: Table = Table {
+        header: "[power.sites.<site>]",
+        doc: "Optional, at most one per site. The table name is a site key of this file.",
+        fields: &[POLICY, BACKUP_FRACTION],
+        children: &[],
+    };
+
+    const SITE_DOC: &str = "The site: a site key of this file.";
+    /// `site` of a scripted event.
+    pub(crate) const SITE_KEY: Field = req("site", Kind::Str, SITE_DOC);
+    /// `at`.
+    pub(crate) const AT: Field = req(
+        "at",
+        Kind::Duration,
+        "When it starts, as a duration since the start.",
+    );
+    /// `duration`.
+    pub(crate) const DURATION: Field =
+        req("duration", Kind::PositiveDuration, "How long it lasts.");
+    /// `cap_fraction`.
+    pub(crate) const CAP_FRACTION: Field = req(
+        "cap_fraction",
+        Kind::FractionBelowOne,
+        "Power available meanwhile, as a fraction of the site's power cap (`0`: none).",
+    );
+    /// The array-of-tables element.
+    pub(crate) const CURTAILMENT: Table = Table {
+        header: "[[curtailments]]",
+        doc: "Optional, any number. A scripted curtailment: the grid caps one site's power \
+              for a while.",
+        fields: &[SITE_KEY, AT, DURATION, CAP_FRACTION],
+        children: &[],
+    };
+
+    /// `site` of a random process.
+    pub(crate) const ANY_SITE: Field = opt(
+        "site",
+        Kind::Str,
+        "every site",
+        "The site: a site key of this file.",
+    );
+    /// `rate_per_year`.
+    pub(crate) const RATE_PER_YEAR: Field = req(
+        "rate_per_year",
+        Kind::NonNegativeNumber,
+        "Curtailments per site per year (a Poisson process); `0` turns it off.",
+    );
+    /// `duration_median`.
+    pub(crate) const DURATION_MEDIAN: Field = req(
+        "duration_median",
+        Kind::PositiveDuration,
+        "Median curtailment duration of a log-normal, with `duration_p90`.",
+    );
+    /// `duration_p90`.
+    pub(crate) const DURATION_P90: Field = req(
+        "duration_p90",
+        Kind::PositiveDuration,
+        "90th percentile of the curtailment duration, above `duration_median`.",
+    );
+    /// The array-of-tables element.
+    pub(crate) const RANDOM_CURTAILMENT: Table = Table {
+        header: "[[random_curtailments]]",
+        doc: "Optional, any number. Random curtailments of one site, or of every site (each \
+              with its own process) when `site` is absent.",
+        fields: &[
+            ANY_SITE,
+            RATE_PER_YEAR,
+            DURATION_MEDIAN,
+            DURATION_P90,
+            CAP_FRACTION,
+        ],
+        children: &[],
+    };
+
+    /// The array-of-tables element.
+    pub(crate) const GRID_OUTAGE: Table = Table {
+        header: "[[grid_outages]]",
+        doc: "Optional, any number. A scripted loss of grid power at one site: it runs on \
+              its backup power (`backup_fraction` of its cap), if it has any.",
+        fields: &[SITE_KEY, AT, DURATION],
+        children: &[],
+    };
+}
+
+/// `[commitments.<cloud>]`: committed spend with a cloud.
+pub(crate) mod commitment {
+    use super::*;
+
+    /// `total_usd`.
+    pub(crate) const TOTAL_USD: Field = req(
+        "total_usd",
+        Kind::PositiveNumber,
+        "Committed spend over the whole period, USD.",
+    );
+    /// `start`.
+    pub(crate) const START: Field = def(
+        "start",
+        Kind::Duration,
+        "\"0s\"",
+        "When the commitment starts, as a duration since the start.",
+    );
+    /// `period`.
+    pub(crate) const PERIOD: Field = req(
+        "period",
+        Kind::PositiveDuration,
+        "Length of the commitment, e.g. `\"1095d\"` (3 years) or `\"2555d\"` (7 years).",
+    );
+    /// The table.
+    pub(crate) const TABLE: Table = Table {
+        header: "[commitments.<cloud>]",
+        doc: "Optional, at most one per cloud. A spend commitment with a cloud; the table \
+              name is the cloud key (checked against the catalog when the run is built).",
+        fields: &[TOTAL_USD, START, PERIOD],
+        children: &[],
+    };
+}
+
+/// `[carbon.<cloud>.<region>]`: hourly grid carbon intensity.
+pub(crate) mod carbon {
+    use super::*;
+
+    /// `hourly_g_per_kwh`.
+    pub(crate) const HOURLY_G_PER_KWH: Field = req(
+        "hourly_g_per_kwh",
+        Kind::Profile,
+        "Grid carbon intensity, gCO2e/kWh, one value per hour; hour `h` of the run uses \
+         value `h mod length`: 24 values are a daily cycle, 8760 a year.",
+    );
+    /// The table.
+    pub(crate) const PROFILE: Table = Table {
+        header: "[carbon.<cloud>.<region>]",
+        doc: "Optional, at most one per region. Replaces the region's constant \
+              `carbon_g_per_kwh` by an hourly profile; cloud, then region (checked against \
+              the catalog when the run is built).",
+        fields: &[HOURLY_G_PER_KWH],
+        children: &[],
+    };
+}
+
 /// Every table, in the order of the reference.
 pub(crate) const TABLES: &[Table] = &[
     sim::TABLE,
@@ -1027,4 +1212,11 @@ pub(crate) const TABLES: &[Table] = &[
     outage::SCRIPTED,
     outage::BACKGROUND,
     outage::MAINTENANCE,
+    power::TABLE,
+    power::SITE,
+    power::CURTAILMENT,
+    power::RANDOM_CURTAILMENT,
+    power::GRID_OUTAGE,
+    commitment::TABLE,
+    carbon::PROFILE,
 ];

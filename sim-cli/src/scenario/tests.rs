@@ -18,6 +18,9 @@ use sim_models::workload::{
     TokenDist, TrainingJobSpec, WorkDist,
 };
 
+use super::power::{
+    CarbonProfile, Commitment, Curtailment, GridOutage, RandomCurtailment, SitePower,
+};
 use super::schema::{self, Presence};
 use super::*;
 
@@ -360,7 +363,7 @@ fn reserved_section() {
         14,
         2,
         "policies",
-        "the [policies] section is reserved: placement, failover and power policies are not \
+        "the [policies] section is reserved: placement and failover policies are not \
          simulated yet (a later release)",
     );
     let d = only(&format!("{MINIMAL}\n[[inference]]\nkind = \"chat\"\n"));
@@ -552,7 +555,7 @@ cap = 1
             (10, "sites.aws-use1.pue"),
             (14, "sites.aws-use1.clusters.h100-a.count"),
             (15, "sites.aws-use1.clusters.h100-a.rack_nodes"),
-            (17, "power"),
+            (18, "power.cap"),
         ]
     );
     assert_eq!(all[2].suggestion.as_deref(), Some("seed"));
@@ -842,6 +845,184 @@ fn half_a_pair_and_two_work_forms() {
     );
 }
 
+// ---- bad inputs: power, commitments, carbon ---------------------------------------------
+
+#[test]
+fn bad_power_policy_suggests_the_nearest() {
+    let d = only(&format!(
+        "{MINIMAL}\n[power.sites.aws-use1]\npolicy = \"throtle\"\n"
+    ));
+    check(
+        &d,
+        15,
+        10,
+        "power.sites.aws-use1.policy",
+        "expected one of \"throttle\", \"refuse\" or \"preempt\", found \"throtle\"",
+    );
+    assert_eq!(d.suggestion.as_deref(), Some("throttle"));
+}
+
+#[test]
+fn curtailment_cap_fraction_out_of_range() {
+    let d = only(&format!(
+        "{MINIMAL}\n[[curtailments]]\nsite = \"aws-use1\"\nat = \"1d\"\nduration = \"1h\"\n\
+         cap_fraction = 1.5\n"
+    ));
+    check(
+        &d,
+        18,
+        16,
+        "curtailments[0].cap_fraction",
+        "expected a number >= 0 and less than 1, found 1.5",
+    );
+}
+
+#[test]
+fn unknown_sites_in_power_sections_suggest_the_nearest() {
+    let text = format!(
+        "{MINIMAL}\n[power.sites.aws-us1]\n\n[[curtailments]]\nsite = \"aws-use2\"\n\
+         at = \"1d\"\nduration = \"1h\"\ncap_fraction = 0\n\n[[grid_outages]]\n\
+         site = \"aws-use\"\nat = \"2d\"\nduration = \"1h\"\n\n[[random_curtailments]]\n\
+         site = \"awsuse1\"\nrate_per_year = 1\nduration_median = \"1h\"\n\
+         duration_p90 = \"2h\"\ncap_fraction = 0.5\n"
+    );
+    let all = errors(&text);
+    assert_eq!(all.len(), 4, "{}", Diagnostics(all.clone()));
+    check(
+        &all[0],
+        14,
+        14,
+        "power.sites.aws-us1",
+        "unknown site `aws-us1`: expected a site key of this file (aws-use1)",
+    );
+    check(
+        &all[1],
+        17,
+        8,
+        "curtailments[0].site",
+        "unknown site `aws-use2`",
+    );
+    check(
+        &all[2],
+        23,
+        8,
+        "grid_outages[0].site",
+        "unknown site `aws-use`",
+    );
+    check(
+        &all[3],
+        28,
+        8,
+        "random_curtailments[0].site",
+        "unknown site `awsuse1`",
+    );
+    for d in &all {
+        assert_eq!(d.suggestion.as_deref(), Some("aws-use1"), "{d}");
+    }
+}
+
+#[test]
+fn empty_or_negative_carbon_profile() {
+    let d = only(&format!(
+        "{MINIMAL}\n[carbon.aws.us-east-1]\nhourly_g_per_kwh = []\n"
+    ));
+    check(
+        &d,
+        15,
+        20,
+        "carbon.aws.us-east-1.hourly_g_per_kwh",
+        "expected a non-empty array of numbers >= 0, found an empty array",
+    );
+    let d = only(&format!(
+        "{MINIMAL}\n[carbon.aws.us-east-1]\nhourly_g_per_kwh = [300, -2, 310]\n"
+    ));
+    check(
+        &d,
+        15,
+        26,
+        "carbon.aws.us-east-1.hourly_g_per_kwh[1]",
+        "expected a number >= 0, found -2",
+    );
+    let d = only(&format!(
+        "{MINIMAL}\n[carbon.aws]\nhourly_g_per_kwh = [1]\n"
+    ));
+    check(
+        &d,
+        15,
+        20,
+        "carbon.aws.hourly_g_per_kwh",
+        "expected a table [carbon.<cloud>.<region>], found an array",
+    );
+}
+
+#[test]
+fn negative_total_usd_and_missing_period() {
+    let d = only(&format!(
+        "{MINIMAL}\n[commitments.aws]\ntotal_usd = -5\nperiod = \"2555d\"\n"
+    ));
+    check(
+        &d,
+        15,
+        13,
+        "commitments.aws.total_usd",
+        "expected a positive number (greater than 0), found -5",
+    );
+    let d = only(&format!("{MINIMAL}\n[commitments.aws]\ntotal_usd = 1e9\n"));
+    check(
+        &d,
+        14,
+        14,
+        "commitments.aws.period",
+        "missing required key `period`: expected a duration longer than 0s",
+    );
+}
+
+#[test]
+fn other_power_value_errors() {
+    let text = format!(
+        "{MINIMAL}\n[power.sites.aws-use1]\nbackup_fraction = 0\nbackup_fracton = 1\n\n\
+         [[random_curtailments]]\nrate_per_year = -1\nduration_median = \"8h\"\n\
+         duration_p90 = \"2h\"\n\n[[grid_outages]]\nsite = \"aws-use1\"\nat = \"1d\"\n\
+         duration = \"0s\"\n"
+    );
+    let all = errors(&text);
+    let got: Vec<(usize, usize, &str)> = all
+        .iter()
+        .map(|d| (d.line, d.column, d.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (15, 19, "power.sites.aws-use1.backup_fraction"),
+            (16, 1, "power.sites.aws-use1.backup_fracton"),
+            (18, 1, "random_curtailments[0].cap_fraction"),
+            (19, 17, "random_curtailments[0].rate_per_year"),
+            (21, 16, "random_curtailments[0].duration_p90"),
+            (26, 12, "grid_outages[0].duration"),
+        ],
+        "{}",
+        Diagnostics(all.clone())
+    );
+    assert!(
+        all[0].message.contains("greater than 0 and at most 1"),
+        "{}",
+        all[0]
+    );
+    assert_eq!(all[1].suggestion.as_deref(), Some("backup_fraction"));
+    assert!(
+        all[2]
+            .message
+            .contains("missing required key `cap_fraction`")
+    );
+    assert!(
+        all[4]
+            .message
+            .contains("expected `duration_p90` to be greater than `duration_median`"),
+        "{}",
+        all[4]
+    );
+}
+
 // ---- builder errors ---------------------------------------------------------------------
 
 #[test]
@@ -957,6 +1138,58 @@ fn builder_errors_in_the_new_sections_map_to_their_keys() {
             (20, 19, "background_outages[1].duration"),
         ]
     );
+}
+
+#[test]
+fn later_errors_in_the_power_sections_map_to_their_keys() {
+    let s = parse("test.toml", reference::EXAMPLE).unwrap();
+    let at = |path: &[&str]| {
+        let d = s.diagnose(&[ModelError::new(path, "x")]);
+        (d.0[0].line, d.0[0].column, d.0[0].path.clone())
+    };
+    type Case<'a> = (&'a [&'a str], (usize, usize, &'a str));
+    let cases: &[Case<'_>] = &[
+        (
+            &["power", "sites", "aws-use1", "policy"],
+            (122, 10, "power.sites.aws-use1.policy"),
+        ),
+        (
+            &["power", "sites", "gcp-usc1"],
+            (125, 14, "power.sites.gcp-usc1"),
+        ),
+        (
+            &["curtailments", "0", "site"],
+            (129, 8, "curtailments[0].site"),
+        ),
+        (
+            &["random_curtailments", "0", "cap_fraction"],
+            (138, 16, "random_curtailments[0].cap_fraction"),
+        ),
+        (
+            &["grid_outages", "0", "duration"],
+            (143, 12, "grid_outages[0].duration"),
+        ),
+        (
+            &["commitments", "aws", "total_usd"],
+            (147, 13, "commitments.aws.total_usd"),
+        ),
+        // `start` is not written: falls back to the commitment's header.
+        (
+            &["commitments", "aws", "start"],
+            (146, 14, "commitments.aws.start"),
+        ),
+        (
+            &["carbon", "aws", "us-east-1"],
+            (150, 13, "carbon.aws.us-east-1"),
+        ),
+        (
+            &["carbon", "aws", "us-east-1", "hourly_g_per_kwh", "12"],
+            (153, 3, "carbon.aws.us-east-1.hourly_g_per_kwh[12]"),
+        ),
+    ];
+    for (path, (line, column, dotted)) in cases {
+        assert_eq!(at(path), (*line, *column, (*dotted).to_owned()), "{path:?}");
+    }
 }
 
 #[test]
@@ -1123,6 +1356,7 @@ fn minimal_scenario_gets_documented_defaults() {
         (c.node_size, c.rack_nodes, c.scaleup_domain),
         (None, 4, None)
     );
+    assert_eq!(s.power, PowerSection::default());
 }
 
 #[test]
@@ -1154,6 +1388,8 @@ fn documented_defaults_match_the_walker() {
         ("rate_scale", "1"),
         ("first_at", "\"0s\""),
         ("spread", "\"even\""),
+        ("policy", "\"throttle\""),
+        ("start", "\"0s\""),
     ]);
     assert_eq!(defaults, want);
     // The job defaults are sim-models' own.
@@ -1353,6 +1589,118 @@ fn full_example_parses_jobs_failures_and_outages() {
             spread: Spread::Random,
         }]
     );
+}
+
+#[test]
+fn full_example_parses_power_commitments_and_carbon() {
+    let s = parse("example.toml", reference::EXAMPLE).unwrap();
+    let p = &s.power;
+    assert_eq!(
+        p.sites,
+        [
+            SitePower {
+                site: "aws-use1".into(),
+                policy: "preempt".into(),
+                backup_fraction: Some(0.3),
+            },
+            SitePower {
+                site: "gcp-usc1".into(),
+                policy: "throttle".into(),
+                backup_fraction: None,
+            },
+        ]
+    );
+    assert_eq!(
+        p.curtailments,
+        [Curtailment {
+            site: "aws-use1".into(),
+            at: SimTime::ZERO + SimDuration::from_days(3),
+            duration: SimDuration::from_hours(4),
+            cap_fraction: 0.6,
+        }]
+    );
+    assert_eq!(
+        p.random_curtailments,
+        [RandomCurtailment {
+            site: None,
+            rate_per_year: 6.0,
+            duration_median: SimDuration::from_hours(2),
+            duration_p90: SimDuration::from_hours(8),
+            cap_fraction: 0.5,
+        }]
+    );
+    assert_eq!(
+        p.grid_outages,
+        [GridOutage {
+            site: "gcp-usc1".into(),
+            at: SimTime::ZERO + SimDuration::from_days(20),
+            duration: SimDuration::from_mins(90),
+        }]
+    );
+    assert_eq!(
+        p.commitments,
+        [Commitment {
+            cloud: "aws".into(),
+            total_usd: 2.5e9,
+            start: SimTime::ZERO,
+            period: SimDuration::from_days(2555),
+        }]
+    );
+    assert_eq!(p.carbon_profiles.len(), 1);
+    let c = &p.carbon_profiles[0];
+    assert_eq!((c.cloud.as_str(), c.region.as_str()), ("aws", "us-east-1"));
+    assert_eq!(c.hourly_g_per_kwh.len(), 24);
+    assert_eq!(
+        (c.hourly_g_per_kwh[0], c.hourly_g_per_kwh[23]),
+        (420.0, 425.0)
+    );
+}
+
+#[test]
+fn every_power_section_parses_with_its_other_forms() {
+    let text = format!(
+        "{MINIMAL}\n[power.sites.aws-use1]\nbackup_fraction = 1\n\n\
+         [[random_curtailments]]\nsite = \"aws-use1\"\nrate_per_year = 0\n\
+         duration_median = \"1h\"\nduration_p90 = \"3h\"\ncap_fraction = 0\n\n\
+         [commitments.gcp]\ntotal_usd = 1_000_000\nstart = \"30d\"\nperiod = \"365d\"\n\n\
+         [carbon.gcp.us-central1]\nhourly_g_per_kwh = [0, 12.5]\n"
+    );
+    let s = parse("t.toml", &text).unwrap_or_else(|d| panic!("{d}"));
+    let p = &s.power;
+    assert_eq!(
+        p.sites,
+        [SitePower {
+            site: "aws-use1".into(),
+            policy: "throttle".into(),
+            backup_fraction: Some(1.0),
+        }]
+    );
+    assert_eq!(p.random_curtailments[0].site.as_deref(), Some("aws-use1"));
+    assert_eq!(
+        (
+            p.random_curtailments[0].rate_per_year,
+            p.random_curtailments[0].cap_fraction
+        ),
+        (0.0, 0.0)
+    );
+    assert_eq!(
+        p.commitments,
+        [Commitment {
+            cloud: "gcp".into(),
+            total_usd: 1e6,
+            start: SimTime::ZERO + SimDuration::from_days(30),
+            period: SimDuration::from_days(365),
+        }]
+    );
+    assert_eq!(
+        p.carbon_profiles,
+        [CarbonProfile {
+            cloud: "gcp".into(),
+            region: "us-central1".into(),
+            hourly_g_per_kwh: vec![0.0, 12.5],
+        }]
+    );
+    assert!(p.curtailments.is_empty() && p.grid_outages.is_empty());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //!
 //! Checks here are the ones a file can fail on its own: types, ranges, required and unknown
 //! keys, reserved sections, key syntax, references between parts of the file (a link's
-//! site keys), and alternatives (a job's `tokens` or `duration`) given twice, in part or not
+//! site keys, the sites the power sections name), and alternatives (a job's `tokens` or `duration`) given twice, in part or not
 //! at all. Where a sim-models builder names a field differently from the file's key
 //! (`checkpoint_cost.bytes` for `checkpoint_bytes`, a generator's `template.*`), the walker
 //! records an alias so the builder's error lands on the key the file uses. References into the catalog (accelerator, cloud, region, offerings) are the
@@ -32,8 +32,12 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, SourceMap, dotted, is_bare_key};
+use super::power::{
+    CarbonProfile, Commitment, Curtailment, GridOutage, PowerSection, RandomCurtailment, SitePower,
+};
 use super::schema::{
-    self, Field, Kind, Presence, Table, catalog, failures, generator, job, network, outage, site,
+    self, Field, Kind, Presence, Table, carbon, catalog, commitment, failures, generator, job,
+    network, outage, power, site,
 };
 
 /// A TOML value with its byte span.
@@ -55,6 +59,7 @@ pub(crate) struct Parts {
     pub(crate) outages: Vec<ScriptedOutageSpec>,
     pub(crate) background_outages: Vec<BackgroundOutageSpec>,
     pub(crate) maintenance: Vec<MaintenanceSpec>,
+    pub(crate) power: PowerSection,
 }
 
 impl Default for Parts {
@@ -75,6 +80,7 @@ impl Default for Parts {
             outages: Vec::new(),
             background_outages: Vec::new(),
             maintenance: Vec::new(),
+            power: PowerSection::default(),
         }
     }
 }
@@ -138,6 +144,8 @@ impl Walker {
             .into_iter()
             .map(|(t, p)| self.maintenance(t, &p))
             .collect();
+        let site_names: Vec<String> = parts.fabric.sites.iter().map(|s| s.name.clone()).collect();
+        parts.power = self.power_section(root, &site_names);
         parts
     }
 
@@ -440,6 +448,7 @@ impl Walker {
                 Kind::Pue => x >= 1.0,
                 Kind::Range(lo, hi) => (lo..=hi).contains(&x),
                 Kind::Fraction => x > 0.0 && x <= 1.0,
+                Kind::FractionBelowOne => (0.0..1.0).contains(&x),
                 other => unreachable!("{} is not a number kind ({other:?})", dotted(p)),
             };
         if ok {
@@ -575,6 +584,35 @@ impl Walker {
             }
         }
         Some(out)
+    }
+
+    /// A `Profile` field: a non-empty array of numbers >= 0. Every bad element is reported.
+    fn profile(&mut self, table: &DeTable<'_>, path: &[String], field: &Field) -> Option<Vec<f64>> {
+        debug_assert_eq!(field.kind, Kind::Profile, "{}", field.key);
+        let (v, p) = self.value(table, path, field)?;
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(v, &p, &field.kind.expected());
+            return None;
+        };
+        if items.is_empty() {
+            self.error(
+                v.span(),
+                &p,
+                format!("expected {}, found an empty array", field.kind.expected()),
+                None,
+            );
+            return None;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let ip = join(&p, &i.to_string());
+            match self.number_value(item, &ip, Kind::NonNegativeNumber) {
+                Some(x) => out.push(x),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
     }
 
     /// Checks that `t` gives exactly one of the alternative `groups` of keys (or at most
@@ -1272,6 +1310,170 @@ impl Walker {
             duration: self.duration(t, path, &o::WINDOW).unwrap_or_default(),
             first_at: SimTime::ZERO + self.duration(t, path, &o::FIRST_AT).unwrap_or_default(),
             spread,
+        }
+    }
+
+    /// `[power.sites.*]`, `[[curtailments]]`, `[[random_curtailments]]`, `[[grid_outages]]`,
+    /// `[commitments.*]` and `[carbon.*.*]`. Site keys are checked against `sites` (the
+    /// file's site keys) unless the file has none.
+    fn power_section(&mut self, root: &DeTable<'_>, sites: &[String]) -> PowerSection {
+        let sites: Vec<&str> = sites.iter().map(String::as_str).collect();
+        let mut out = PowerSection::default();
+        if let Some(t) = self.optional_table(root, &[], "power", power::TABLE.header) {
+            let path = vec!["power".to_owned()];
+            self.check_keys(t, &path, &power::TABLE);
+            if let Some(v) = t.get("sites") {
+                let sp = join(&path, "sites");
+                for (name, t, p) in self.named(v, &sp, power::SITE.header, "site") {
+                    self.site_ref(&name, &p, &sites);
+                    out.sites.push(self.site_power(name, t, &p));
+                }
+            }
+        }
+        out.curtailments = self
+            .array_tables(root, "curtailments", power::CURTAILMENT.header)
+            .into_iter()
+            .map(|(t, p)| self.curtailment(t, &p, &sites))
+            .collect();
+        out.random_curtailments = self
+            .array_tables(
+                root,
+                "random_curtailments",
+                power::RANDOM_CURTAILMENT.header,
+            )
+            .into_iter()
+            .map(|(t, p)| self.random_curtailment(t, &p, &sites))
+            .collect();
+        out.grid_outages = self
+            .array_tables(root, "grid_outages", power::GRID_OUTAGE.header)
+            .into_iter()
+            .map(|(t, p)| self.grid_outage(t, &p, &sites))
+            .collect();
+        if let Some(v) = root.get("commitments") {
+            let path = vec!["commitments".to_owned()];
+            for (cloud, t, p) in self.named(v, &path, commitment::TABLE.header, "cloud") {
+                let c = self.commitment(cloud, t, &p);
+                out.commitments.push(c);
+            }
+        }
+        if let Some(v) = root.get("carbon") {
+            let path = vec!["carbon".to_owned()];
+            for (cloud, t, p) in self.named(v, &path, "[carbon.<cloud>]", "cloud") {
+                for (region, t, p) in self.tables_in(t, &p, carbon::PROFILE.header, "region") {
+                    self.check_keys(t, &p, &carbon::PROFILE);
+                    let hourly = self.profile(t, &p, &carbon::HOURLY_G_PER_KWH);
+                    out.carbon_profiles.push(CarbonProfile {
+                        cloud: cloud.clone(),
+                        region,
+                        hourly_g_per_kwh: hourly.unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Reports `name` (written at `path`) if the file has sites and it is not one of them.
+    fn site_ref(&mut self, name: &str, path: &[String], sites: &[&str]) {
+        if sites.is_empty() || sites.contains(&name) {
+            return;
+        }
+        let span = self.map.span(path);
+        self.error(
+            span,
+            path,
+            format!(
+                "unknown site `{name}`: expected a site key of this file ({})",
+                sites.join(", ")
+            ),
+            closest(name, sites),
+        );
+    }
+
+    /// The `site` field of an array-of-tables element, checked against `sites`.
+    fn site_field(
+        &mut self,
+        t: &DeTable<'_>,
+        path: &[String],
+        field: &Field,
+        sites: &[&str],
+    ) -> Option<String> {
+        let name = self.str(t, path, field)?;
+        self.site_ref(&name, &join(path, field.key), sites);
+        Some(name)
+    }
+
+    fn site_power(&mut self, site: String, t: &DeTable<'_>, path: &[String]) -> SitePower {
+        self.check_keys(t, path, &power::SITE);
+        let policy = self.choice(t, path, &power::POLICY).unwrap_or(0);
+        SitePower {
+            site,
+            policy: power::POLICIES[policy].to_owned(),
+            backup_fraction: self.number(t, path, &power::BACKUP_FRACTION),
+        }
+    }
+
+    fn curtailment(&mut self, t: &DeTable<'_>, path: &[String], sites: &[&str]) -> Curtailment {
+        use power as w;
+        self.check_keys(t, path, &w::CURTAILMENT);
+        Curtailment {
+            site: self
+                .site_field(t, path, &w::SITE_KEY, sites)
+                .unwrap_or_default(),
+            at: SimTime::ZERO + self.duration(t, path, &w::AT).unwrap_or_default(),
+            duration: self.duration(t, path, &w::DURATION).unwrap_or_default(),
+            cap_fraction: self.number(t, path, &w::CAP_FRACTION).unwrap_or_default(),
+        }
+    }
+
+    fn random_curtailment(
+        &mut self,
+        t: &DeTable<'_>,
+        path: &[String],
+        sites: &[&str],
+    ) -> RandomCurtailment {
+        use power as w;
+        self.check_keys(t, path, &w::RANDOM_CURTAILMENT);
+        let site = self.site_field(t, path, &w::ANY_SITE, sites);
+        let rate_per_year = self.number(t, path, &w::RATE_PER_YEAR).unwrap_or_default();
+        let median = self.duration(t, path, &w::DURATION_MEDIAN);
+        let p90 = self.duration(t, path, &w::DURATION_P90);
+        if let (Some(m), Some(p)) = (median, p90) {
+            self.lognormal(
+                &join(path, "duration_p90"),
+                m.as_secs_f64(),
+                p.as_secs_f64(),
+            );
+        }
+        RandomCurtailment {
+            site,
+            rate_per_year,
+            duration_median: median.unwrap_or_default(),
+            duration_p90: p90.unwrap_or_default(),
+            cap_fraction: self.number(t, path, &w::CAP_FRACTION).unwrap_or_default(),
+        }
+    }
+
+    fn grid_outage(&mut self, t: &DeTable<'_>, path: &[String], sites: &[&str]) -> GridOutage {
+        use power as w;
+        self.check_keys(t, path, &w::GRID_OUTAGE);
+        GridOutage {
+            site: self
+                .site_field(t, path, &w::SITE_KEY, sites)
+                .unwrap_or_default(),
+            at: SimTime::ZERO + self.duration(t, path, &w::AT).unwrap_or_default(),
+            duration: self.duration(t, path, &w::DURATION).unwrap_or_default(),
+        }
+    }
+
+    fn commitment(&mut self, cloud: String, t: &DeTable<'_>, path: &[String]) -> Commitment {
+        use commitment as c;
+        self.check_keys(t, path, &c::TABLE);
+        Commitment {
+            cloud,
+            total_usd: self.number(t, path, &c::TOTAL_USD).unwrap_or_default(),
+            start: SimTime::ZERO + self.duration(t, path, &c::START).unwrap_or_default(),
+            period: self.duration(t, path, &c::PERIOD).unwrap_or_default(),
         }
     }
 }

@@ -34,6 +34,7 @@
 //! of several sites when `multi_site` is set; jobs that fit nowhere wait in arrival order
 //! (higher priority first).
 
+mod progress;
 mod report;
 
 use sim_core::engine::{Context, Model, Simulation};
@@ -43,15 +44,18 @@ use sim_core::stats::TimeWeighted;
 use sim_core::time::{SimDuration, SimTime};
 
 use crate::ModelError;
+use crate::accounting::EnergyMeter;
 use crate::capacity::Capacity;
 use crate::catalog::{AcceleratorSpec, Catalog};
 use crate::failure::{FailureDraw, FailureModel, PoissonFailures, WeibullRenewal};
 use crate::network::{EgressPrices, RttModel, WanModel};
 use crate::outage::{OutageKind, OutagePlan};
+use crate::power::{CurtailmentPlan, PowerPolicy, SitePower, SitePowerSpec};
 use crate::topology::{ClusterId, Fabric, FailureDomain, SiteId};
 use crate::workload::{Allocation, CheckpointTimeline, JobRate, JobWork, TrainingJobSpec, WanSpan};
 
-pub use report::{Cause, InterruptionRecord, JobReport, RunSummary};
+use progress::Progress;
+pub use report::{Cause, InterruptionRecord, JobReport, PowerRecord, RunSummary, SiteReport};
 
 /// The network models a multi-site job needs.
 #[derive(Clone, Copy, Debug)]
@@ -83,6 +87,10 @@ pub struct TrainingRun<'a> {
     pub horizon: SimTime,
     /// Master seed of the RNG streams.
     pub seed: u64,
+    /// Each site's power policy, in fabric site order (empty: `throttle` everywhere).
+    pub power: Vec<SitePowerSpec>,
+    /// Windows in which a site's cap is lowered (curtailments, grid outages).
+    pub curtailments: CurtailmentPlan,
 }
 
 /// Where a job goes: a strategy over clusters, called once per placement attempt.
@@ -170,6 +178,8 @@ pub enum TrainingEvent {
     SiteOnline(u16),
     /// The pending Weibull failure of node `i` happens.
     NodeFailure(u32),
+    /// Site `i`'s power cap changes (a curtailment starts or ends).
+    CapChange(u16),
 }
 
 type Ev = TrainingEvent;
@@ -178,10 +188,13 @@ type Ev = TrainingEvent;
 #[derive(Clone, Debug)]
 struct Segment {
     start: SimTime,
-    /// Work units per second of useful compute (FLOP/s, or 1 for fixed-duration jobs).
-    units_per_s: f64,
-    /// Useful FLOP/s (for goodput).
-    flops_per_s: f64,
+    /// Work units per compute-second at full speed (FLOP/s, or 1 for fixed-duration jobs,
+    /// whose work is compute-seconds at full speed).
+    full_rate: f64,
+    /// FLOPs per work unit (1, or the useful FLOP/s for fixed-duration jobs).
+    flops_per_unit: f64,
+    /// Throughput fraction of the power throttle in force (1 = full speed).
+    throttle: f64,
     timeline: CheckpointTimeline,
     finish: EventHandle,
     /// On-demand price of the allocation, USD per hour (accelerators with a known price).
@@ -196,11 +209,32 @@ struct JobState {
     /// Remaining work: FLOPs for token jobs, useful compute seconds for fixed-duration ones.
     remaining: f64,
     segment: Option<Segment>,
+    /// Work as a function of compute time in the current segment.
+    progress: Progress,
+    /// (cluster, accelerators) held in the current segment.
+    held: Vec<(u32, u32)>,
     nodes: Vec<u32>,
     accelerators_held: u32,
     waiting: bool,
     started_once: bool,
     report: JobReport,
+}
+
+/// A site's power state.
+#[derive(Clone, Debug)]
+struct SiteState {
+    power: SitePower,
+    policy: PowerPolicy,
+    /// Throughput fraction applied to its jobs (1 = full speed).
+    throttle: f64,
+    /// Fraction of the nominal cap in force (updated when a curtailment starts or ends).
+    cap_fraction: f64,
+    meter: EnergyMeter,
+    /// Site's accelerator-hours throttled (busy chips × hours under a throttle below 1).
+    throttled_accel_h: f64,
+    /// Time of, and busy chips after, the last re-solve.
+    last_change: SimTime,
+    last_busy: u32,
 }
 
 /// The training simulation model; run it with [`TrainingSim::run`].
@@ -222,6 +256,12 @@ pub struct TrainingSim<'a> {
     busy: f64,
     /// Per cluster, the on-demand price per accelerator-hour of its kind in its cloud.
     price: Vec<Option<f64>>,
+    /// Per site: its chips by state, its current cap, throttle, policy and energy meter.
+    sites: Vec<SiteState>,
+    /// Every change of a site's power state (for `power.csv`).
+    power_log: Vec<PowerRecord>,
+    /// Accelerators freed by stopped segments, waiting to be returned to their sites' loads.
+    pending_release: Vec<(u32, u32)>,
     /// Scratch buffers, reused across events.
     hit: Vec<u32>,
     placed: Vec<(ClusterId, u32)>,
@@ -283,6 +323,8 @@ impl<'a> TrainingSim<'a> {
                     JobWork::Duration(d) => d.as_secs_f64(),
                 },
                 segment: None,
+                progress: Progress::default(),
+                held: Vec::new(),
                 nodes: Vec::new(),
                 accelerators_held: 0,
                 waiting: false,
@@ -301,8 +343,28 @@ impl<'a> TrainingSim<'a> {
                     .and_then(|o| o.usd_per_chip_hour)
             })
             .collect();
+        let sites = fabric
+            .sites()
+            .iter()
+            .map(|site| SiteState {
+                power: SitePower::for_site(fabric, run.catalog, site.id),
+                policy: run
+                    .power
+                    .get(site.id.0 as usize)
+                    .map_or(PowerPolicy::Throttle, |p| p.policy),
+                throttle: 1.0,
+                cap_fraction: 1.0,
+                meter: EnergyMeter::new(SimTime::ZERO),
+                throttled_accel_h: 0.0,
+                last_change: SimTime::ZERO,
+                last_busy: 0,
+            })
+            .collect();
         Ok(Self {
             price,
+            sites,
+            power_log: Vec::new(),
+            pending_release: Vec::new(),
             capacity: Capacity::new(fabric),
             pending_draw: vec![None; fabric.clusters().len()],
             failure,
@@ -356,6 +418,13 @@ impl<'a> TrainingSim<'a> {
                     events.push((draw, Ev::NodeFailure(node)));
                 }
             }
+        }
+        for site in 0..self.sites.len() {
+            events.push((SimTime::ZERO, Ev::CapChange(site as u16)));
+        }
+        for c in self.run.curtailments.curtailments() {
+            events.push((c.start, Ev::CapChange(c.site as u16)));
+            events.push((c.end(), Ev::CapChange(c.site as u16)));
         }
         for (i, o) in self.run.outages.outages().iter().enumerate() {
             events.push((o.start, Ev::OutageStart(i as u32)));
@@ -412,6 +481,20 @@ impl<'a> TrainingSim<'a> {
         {
             return false;
         }
+        // Under `refuse` and `preempt`, no placement past a site's cap.
+        for &(cluster, nodes) in &self.placed {
+            let c = fabric.cluster(cluster);
+            let site = &self.sites[c.site.0 as usize];
+            if site.policy != PowerPolicy::Throttle {
+                let load = (cluster.0 - fabric.site(c.site).clusters.start) as usize;
+                if !site
+                    .power
+                    .fits(load, nodes * c.node_size, self.cap_w(c.site.0 as usize))
+                {
+                    return false;
+                }
+            }
+        }
         let state = &mut self.jobs[job as usize];
         state.nodes.clear();
         for &(cluster, nodes) in &self.placed {
@@ -467,10 +550,12 @@ impl<'a> TrainingSim<'a> {
             alloc = alloc.with_span(WanSpan::from_path(sites.len() as u32, &slowest));
         }
         let rate = JobRate::new(spec, &alloc);
-        let units_per_s = match spec.work {
-            JobWork::Tokens(_) => rate.useful_flops_per_s,
-            JobWork::Duration(_) => 1.0,
+        let (full_rate, flops_per_unit) = match spec.work {
+            JobWork::Tokens(_) => (rate.useful_flops_per_s, 1.0),
+            JobWork::Duration(_) => (1.0, rate.useful_flops_per_s),
         };
+        let throttle = 1.0;
+        state.progress.reset(full_rate * throttle);
         let restart = if state.started_once {
             spec.restart_overhead
         } else {
@@ -481,8 +566,8 @@ impl<'a> TrainingSim<'a> {
             spec.checkpoint_cost.time(),
             restart,
         );
-        let compute =
-            SimDuration::from_secs_f64(state.remaining / units_per_s).unwrap_or(SimDuration::MAX);
+        let compute = SimDuration::from_secs_f64(state.progress.compute_for(state.remaining))
+            .unwrap_or(SimDuration::MAX);
         let finish_at = ctx
             .now()
             .saturating_add(timeline.elapsed_to_finish(compute));
@@ -497,20 +582,165 @@ impl<'a> TrainingSim<'a> {
         state.accelerators_held = held;
         state.segment = Some(Segment {
             start: ctx.now(),
-            units_per_s,
-            flops_per_s: rate.useful_flops_per_s,
+            full_rate,
+            flops_per_unit,
+            throttle,
             timeline,
             finish,
             usd_per_h,
             unpriced,
         });
+        let mut held_now = std::mem::take(&mut state.held);
+        held_now.clear();
+        for &(cluster, nodes) in &self.placed {
+            held_now.push((cluster.0, nodes * fabric.cluster(cluster).node_size));
+        }
         self.set_busy(ctx.now(), f64::from(held));
+        self.change_load(&held_now, true, ctx);
+        self.jobs[job as usize].held = held_now;
+        let t = self.job_throttle(job);
+        self.set_throttle(job, t, ctx);
         true
+    }
+
+    /// The cap of site `s` now, W: nominal × the lowest active curtailment fraction.
+    fn cap_w(&self, s: usize) -> f64 {
+        self.run.fabric.sites()[s].power_cap_w * self.sites[s].cap_fraction
+    }
+
+    /// Marks the accelerators of `held` busy (or idle again) and re-solves their sites' power.
+    fn change_load(&mut self, held: &[(u32, u32)], busy: bool, ctx: &mut Context<'_, Ev>) {
+        let fabric = self.run.fabric;
+        let mut touched: [u16; 8] = [u16::MAX; 8];
+        let mut n = 0;
+        for &(cluster, count) in held {
+            let c = fabric.cluster(ClusterId(cluster));
+            let s = c.site.0 as usize;
+            let load = &mut self.sites[s].power.loads
+                [(cluster - fabric.site(c.site).clusters.start) as usize];
+            if busy {
+                load.busy += count;
+                load.idle -= count.min(load.idle);
+            } else {
+                load.busy -= count.min(load.busy);
+                load.idle += count;
+            }
+            if !touched[..n].contains(&c.site.0) && n < touched.len() {
+                touched[n] = c.site.0;
+                n += 1;
+            }
+        }
+        for &s in &touched[..n] {
+            self.recompute_site(s as usize, ctx);
+        }
+        if n == touched.len() {
+            // More sites than the buffer holds: re-solve every site (rare: very wide jobs).
+            for s in 0..self.sites.len() {
+                self.recompute_site(s, ctx);
+            }
+        }
+    }
+
+    /// Re-solves site `s`'s power against its cap: preempts under `preempt`, throttles the
+    /// rest, meters the draw, and applies the throttle to the jobs running there.
+    fn recompute_site(&mut self, s: usize, ctx: &mut Context<'_, Ev>) {
+        let now = ctx.now();
+        let cap = self.cap_w(s);
+        if self.sites[s].policy == PowerPolicy::Preempt {
+            while self.sites[s].power.demand_facility_w() > cap {
+                let victim = (0..self.jobs.len() as u32)
+                    .filter(|&j| self.job_on_site(j, s))
+                    .min_by_key(|&j| (self.run.jobs[j as usize].priority, std::cmp::Reverse(j)));
+                let Some(victim) = victim else { break };
+                self.hit.push(victim);
+                self.interrupt_hit(Cause::Power, FailureDomain::Site(SiteId(s as u16)), ctx);
+            }
+        }
+        let site = &mut self.sites[s];
+        let decision = site.power.throttle_for_cap(cap);
+        let throttle = decision.throughput_fraction * decision.running_fraction;
+        if site.throttle < 1.0 {
+            site.throttled_accel_h += f64::from(site.last_busy)
+                * now
+                    .saturating_duration_since(site.last_change)
+                    .as_hours_f64();
+        }
+        site.last_change = now;
+        site.last_busy = site.power.loads.iter().map(|l| l.busy).sum();
+        site.meter
+            .set(now, decision.draw_it_w, decision.draw_facility_w);
+        let changed = (throttle - site.throttle).abs() > 1e-12;
+        site.throttle = throttle;
+        self.power_log.push(PowerRecord {
+            time: now,
+            site: s as u16,
+            demand_facility_w: site.power.demand_facility_w(),
+            cap_w: cap,
+            draw_facility_w: decision.draw_facility_w,
+            throttle,
+        });
+        if changed {
+            for j in 0..self.jobs.len() as u32 {
+                if self.job_on_site(j, s) {
+                    let t = self.job_throttle(j);
+                    self.set_throttle(j, t, ctx);
+                }
+            }
+        }
+    }
+
+    /// Whether running job `j` holds accelerators at site `s`.
+    fn job_on_site(&self, j: u32, s: usize) -> bool {
+        let state = &self.jobs[j as usize];
+        state.segment.is_some()
+            && state
+                .held
+                .iter()
+                .any(|&(c, _)| self.run.fabric.cluster(ClusterId(c)).site.0 as usize == s)
+    }
+
+    /// A job's throttle: the slowest of its sites (a synchronous job waits for it).
+    fn job_throttle(&self, j: u32) -> f64 {
+        self.jobs[j as usize]
+            .held
+            .iter()
+            .map(|&(c, _)| {
+                self.sites[self.run.fabric.cluster(ClusterId(c)).site.0 as usize].throttle
+            })
+            .fold(1.0, f64::min)
     }
 
     fn set_busy(&mut self, now: SimTime, delta: f64) {
         self.busy += delta;
         self.busy_accelerators.set(now, self.busy);
+    }
+
+    /// Runs `job` at `throttle` (throughput fraction) from now on: banks its progress at the
+    /// old rate and moves its finish event. No effect on a job that is not running.
+    fn set_throttle(&mut self, job: u32, throttle: f64, ctx: &mut Context<'_, Ev>) {
+        let state = &mut self.jobs[job as usize];
+        let Some(seg) = state.segment.as_mut() else {
+            return;
+        };
+        if seg.throttle == throttle {
+            return;
+        }
+        let elapsed = ctx.now().saturating_duration_since(seg.start);
+        let compute = seg.timeline.compute_done(elapsed).as_secs_f64();
+        let committed = seg.timeline.committed_compute(elapsed).as_secs_f64();
+        state
+            .progress
+            .set_rate(compute, seg.full_rate * throttle, committed);
+        seg.throttle = throttle;
+        ctx.cancel(seg.finish);
+        let total = SimDuration::from_secs_f64(state.progress.compute_for(state.remaining))
+            .unwrap_or(SimDuration::MAX);
+        let finish_at = seg
+            .start
+            .saturating_add(seg.timeline.elapsed_to_finish(total));
+        seg.finish = ctx
+            .schedule_cancellable_at(finish_at.max(ctx.now()), Ev::Finish(job))
+            .expect("invariant: a finish time is not in the past");
     }
 
     /// Bills a segment's allocation from its start to `now`: accelerator-hours and
@@ -538,9 +768,10 @@ impl<'a> TrainingSim<'a> {
         } else {
             seg.timeline.committed_compute(elapsed).as_secs_f64()
         };
-        state.remaining = (state.remaining - committed * seg.units_per_s).max(0.0);
+        let units = state.progress.units_at(committed);
+        state.remaining = (state.remaining - units).max(0.0);
         state.report.useful_compute_s += committed;
-        state.report.flops_done += committed * seg.flops_per_s;
+        state.report.flops_done += units * seg.flops_per_unit;
         let lost_h = (done - committed) * f64::from(state.accelerators_held) / 3600.0;
         state.report.lost_accel_h += lost_h;
         self.capacity.release(fabric, &state.nodes);
@@ -548,6 +779,9 @@ impl<'a> TrainingSim<'a> {
         let held = state.accelerators_held;
         state.accelerators_held = 0;
         self.set_busy(now, -f64::from(held));
+        let state = &mut self.jobs[job as usize];
+        self.pending_release.extend_from_slice(&state.held);
+        state.held.clear();
         lost_h
     }
 
@@ -573,6 +807,10 @@ impl<'a> TrainingSim<'a> {
         }
         self.hit = hit;
         self.hit.clear();
+        let freed = std::mem::take(&mut self.pending_release);
+        self.change_load(&freed, false, ctx);
+        self.pending_release = freed;
+        self.pending_release.clear();
     }
 
     fn on_failure(&mut self, cluster: u32, ctx: &mut Context<'_, Ev>) {
@@ -655,24 +893,53 @@ impl<'a> TrainingSim<'a> {
                 let elapsed = horizon.saturating_duration_since(seg.start);
                 let committed = seg.timeline.committed_compute(elapsed).as_secs_f64();
                 state.report.useful_compute_s += committed;
-                state.report.flops_done += committed * seg.flops_per_s;
+                state.report.flops_done += state.progress.units_at(committed) * seg.flops_per_unit;
             }
         }
         let total = f64::from(self.run.fabric.accelerator_count());
         let busy_mean = self.busy_accelerators.mean_until(horizon).unwrap_or(0.0);
-        RunSummary::new(
-            self.run
+        let fabric = self.run.fabric;
+        let catalog = self.run.catalog;
+        let sites = fabric
+            .sites()
+            .iter()
+            .zip(&mut self.sites)
+            .map(|(site, state)| {
+                if state.throttle < 1.0 {
+                    state.throttled_accel_h += f64::from(state.last_busy)
+                        * horizon
+                            .saturating_duration_since(state.last_change)
+                            .as_hours_f64();
+                }
+                let facility = state.meter.energy_facility_mwh(horizon);
+                let region = catalog.region(site.region);
+                SiteReport {
+                    name: site.name.clone(),
+                    cloud: catalog.cloud(site.cloud).name.clone(),
+                    energy_it_mwh: state.meter.energy_it_mwh(horizon),
+                    energy_facility_mwh: facility,
+                    // MWh × g/kWh = kg; / 1000 = t.
+                    co2_t: facility * region.carbon_g_per_kwh / 1000.0,
+                    throttled_accel_h: state.throttled_accel_h,
+                }
+            })
+            .collect();
+        RunSummary {
+            categories: self
+                .run
                 .failures
                 .categories
                 .iter()
                 .map(|c| c.name.clone())
                 .collect(),
-            self.jobs.into_iter().map(|j| j.report).collect(),
-            self.interruptions,
-            if total > 0.0 { busy_mean / total } else { 0.0 },
+            jobs: self.jobs.into_iter().map(|j| j.report).collect(),
+            interruptions: self.interruptions,
+            utilisation: if total > 0.0 { busy_mean / total } else { 0.0 },
+            sites,
+            power: self.power_log,
             horizon,
             events,
-        )
+        }
     }
 }
 
@@ -694,7 +961,7 @@ impl Model for TrainingSim<'_> {
                     let elapsed = now.saturating_duration_since(seg.start);
                     let done = seg.timeline.compute_done(elapsed).as_secs_f64();
                     state.report.useful_compute_s += done;
-                    state.report.flops_done += done * seg.flops_per_s;
+                    state.report.flops_done += state.remaining * seg.flops_per_unit;
                     state.remaining = 0.0;
                     state.report.completed_at = Some(now);
                     let held = state.accelerators_held;
@@ -702,7 +969,11 @@ impl Model for TrainingSim<'_> {
                     state.accelerators_held = 0;
                     self.capacity.release(fabric, &state.nodes);
                     state.nodes.clear();
+                    let freed = std::mem::take(&mut state.held);
                     self.set_busy(now, -f64::from(held));
+                    self.change_load(&freed, false, ctx);
+                    self.jobs[job as usize].held = freed;
+                    self.jobs[job as usize].held.clear();
                 }
                 self.schedule_waiting(ctx);
             }
@@ -720,6 +991,12 @@ impl Model for TrainingSim<'_> {
             Ev::OutageEnd(i) => {
                 let o = self.run.outages.outages()[i as usize];
                 self.capacity.bring_up(fabric, o.domain);
+                self.schedule_waiting(ctx);
+            }
+            Ev::CapChange(site) => {
+                let s = site as usize;
+                self.sites[s].cap_fraction = self.run.curtailments.cap_fraction_at(s, ctx.now());
+                self.recompute_site(s, ctx);
                 self.schedule_waiting(ctx);
             }
             Ev::SiteOnline(site) => {

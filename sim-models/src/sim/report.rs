@@ -13,6 +13,8 @@ pub enum Cause {
     Failure(u16),
     /// An outage of the given kind.
     Outage(OutageKind),
+    /// Preempted by its site's `preempt` power policy.
+    Power,
 }
 
 /// One interruption of one job (a row of `interruptions.csv`).
@@ -28,6 +30,40 @@ pub struct InterruptionRecord {
     pub job: u32,
     /// Accelerator-hours of work lost (done since the last completed checkpoint).
     pub lost_accel_h: f64,
+}
+
+/// A change of one site's power state (a row of `power.csv`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PowerRecord {
+    /// When.
+    pub time: SimTime,
+    /// Site index.
+    pub site: u16,
+    /// Facility power the site's chips would draw unthrottled, W.
+    pub demand_facility_w: f64,
+    /// The site's cap in force, W.
+    pub cap_w: f64,
+    /// Facility power drawn, W (never above the cap).
+    pub draw_facility_w: f64,
+    /// Throughput fraction applied to its jobs.
+    pub throttle: f64,
+}
+
+/// Energy and carbon of one site over the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SiteReport {
+    /// Site name.
+    pub name: String,
+    /// Cloud key.
+    pub cloud: String,
+    /// IT energy, MWh.
+    pub energy_it_mwh: f64,
+    /// Facility energy (IT × PUE), MWh.
+    pub energy_facility_mwh: f64,
+    /// Carbon of the facility energy at the region's grid intensity, t CO2e.
+    pub co2_t: f64,
+    /// Busy accelerator-hours under a throttle below 1.
+    pub throttled_accel_h: f64,
 }
 
 /// The figures of one job.
@@ -47,6 +83,8 @@ pub struct JobReport {
     pub failure_interruptions: Vec<u32>,
     /// Interruptions by outage kind: scripted, background, planned.
     pub outage_interruptions: [u32; 3],
+    /// Times it was preempted by a power policy.
+    pub preemptions: u32,
     /// Accelerator-hours of work thrown away by interruptions.
     pub lost_accel_h: f64,
     /// Useful compute time banked, s (work kept by checkpoints or completion).
@@ -72,6 +110,7 @@ impl JobReport {
             completed_at: None,
             failure_interruptions: vec![0; categories],
             outage_interruptions: [0; 3],
+            preemptions: 0,
             lost_accel_h: 0.0,
             useful_compute_s: 0.0,
             flops_done: 0.0,
@@ -86,6 +125,7 @@ impl JobReport {
         match cause {
             Cause::Failure(c) => self.failure_interruptions[c as usize] += 1,
             Cause::Outage(kind) => self.outage_interruptions[kind as usize] += 1,
+            Cause::Power => self.preemptions += 1,
         }
     }
 
@@ -133,6 +173,10 @@ pub struct RunSummary {
     pub interruptions: Vec<InterruptionRecord>,
     /// Time-averaged fraction of the fleet's accelerators held by running jobs.
     pub utilisation: f64,
+    /// Energy and carbon per site, in fabric order.
+    pub sites: Vec<SiteReport>,
+    /// Every change of a site's power state, in time order.
+    pub power: Vec<PowerRecord>,
     /// End of the run.
     pub horizon: SimTime,
     /// Events the engine processed.
@@ -140,23 +184,19 @@ pub struct RunSummary {
 }
 
 impl RunSummary {
-    /// Assembles a summary.
-    pub fn new(
-        categories: Vec<String>,
-        jobs: Vec<JobReport>,
-        interruptions: Vec<InterruptionRecord>,
-        utilisation: f64,
-        horizon: SimTime,
-        events: u64,
-    ) -> Self {
-        Self {
-            categories,
-            jobs,
-            interruptions,
-            utilisation,
-            horizon,
-            events,
-        }
+    /// Facility energy of all sites, MWh.
+    pub fn energy_mwh(&self) -> f64 {
+        self.sites.iter().map(|s| s.energy_facility_mwh).sum()
+    }
+
+    /// Carbon of all sites, t CO2e.
+    pub fn co2_t(&self) -> f64 {
+        self.sites.iter().map(|s| s.co2_t).sum()
+    }
+
+    /// Throttled accelerator-hours of all sites.
+    pub fn throttled_accel_h(&self) -> f64 {
+        self.sites.iter().map(|s| s.throttled_accel_h).sum()
     }
 
     /// Unexpected interruptions of all jobs.

@@ -1,9 +1,11 @@
 //! sim-models integration tests: one binary, one module per behaviour.
 
+mod accounting;
 mod catalog;
 mod failure;
 mod network;
 mod outage;
+mod power;
 mod sim;
 mod topology;
 mod workload;

@@ -6,6 +6,7 @@ use sim_models::catalog::{Catalog, RegionId};
 use sim_models::failure::{FailureCategory, FailureModel, FailureScope};
 use sim_models::network::{EgressPrices, NetworkSpec, RttModel, WanModel};
 use sim_models::outage::{MaintenanceCadence, MaintenanceSpec, OutagePlan, Spread};
+use sim_models::power::CurtailmentPlan;
 use sim_models::sim::{FirstFit, Network, RunSummary, TrainingRun, TrainingSim};
 use sim_models::topology::{ClusterSpec, Fabric, FabricSpec, SiteSpec};
 use sim_models::workload::{
@@ -14,12 +15,17 @@ use sim_models::workload::{
 
 /// One site with one H100 cluster of `nodes` 8-GPU nodes in racks of `rack_nodes`.
 fn one_cluster(catalog: &Catalog, nodes: u32, rack_nodes: u32) -> Fabric {
+    capped_cluster(catalog, nodes, rack_nodes, 1000.0)
+}
+
+/// [`one_cluster`] with a site power cap of `cap_mw`.
+fn capped_cluster(catalog: &Catalog, nodes: u32, rack_nodes: u32, cap_mw: f64) -> Fabric {
     FabricSpec {
         sites: vec![SiteSpec {
             name: "dc".into(),
             cloud: "aws".into(),
             region: "us-east-1".into(),
-            power_cap_mw: 1000.0,
+            power_cap_mw: cap_mw,
             pue: None,
             online_from: SimTime::ZERO,
             clusters: vec![ClusterSpec {
@@ -82,6 +88,8 @@ fn run(
         outages,
         horizon,
         seed,
+        power: Vec::new(),
+        curtailments: CurtailmentPlan::default(),
     };
     TrainingSim::new(run, Box::new(FirstFit)).unwrap().run()
 }
@@ -309,4 +317,100 @@ fn cost_is_accelerator_hours_times_the_catalog_price() {
         24_000.0 * price
     );
     assert_eq!(summary.jobs[0].unpriced_accel_hours, 0.0);
+}
+
+/// 1,000 H100 at full load for 24 h: facility energy and CO2 by hand.
+#[test]
+fn energy_and_carbon_match_the_hand_calculation() {
+    let catalog = Catalog::builtin();
+    let fabric = one_cluster(&catalog, 125, 4);
+    let horizon = SimTime::ZERO + SimDuration::from_hours(24);
+    let job = TrainingJobSpec::new(
+        "job",
+        7e9,
+        JobWork::Duration(SimDuration::from_days(30)),
+        1_000,
+    );
+    let s = run(
+        &catalog,
+        &fabric,
+        vec![job],
+        FailureModel::builtin("none").unwrap(),
+        OutagePlan::default(),
+        horizon,
+        1,
+    );
+    // H100: 700 W board + 575 W host share = 1,275 W per chip at full load; PUE 1.15
+    // (aws us-east-1); 1,000 chips × 1,275 W × 24 h = 30.6 MWh IT, 35.19 MWh facility;
+    // grid 323.05 g/kWh: 35,190 kWh × 323.05 g = 11.368 t.
+    let site = &s.sites[0];
+    assert!(
+        (site.energy_it_mwh / 30.6 - 1.0).abs() < 1e-3,
+        "{}",
+        site.energy_it_mwh
+    );
+    assert!(
+        (site.energy_facility_mwh / 35.19 - 1.0).abs() < 1e-3,
+        "{}",
+        site.energy_facility_mwh
+    );
+    assert!(
+        (site.co2_t / 11.368_129_5 - 1.0).abs() < 1e-3,
+        "{}",
+        site.co2_t
+    );
+    assert_eq!(site.throttled_accel_h, 0.0);
+}
+
+/// A site capped at 85 % of its demand throttles its job: the job slows by the curve's
+/// throughput at the solved power limit, and the draw never exceeds the cap. (Only the
+/// board power is throttleable: the host share is not, so 15 % of facility power is
+/// about 27 % of H100 board power.)
+#[test]
+fn a_cap_below_demand_throttles_the_job_by_the_curve() {
+    let catalog = Catalog::builtin();
+    let demand_mw = 1_000.0 * 1_275.0 * 1.15 / 1e6;
+    let horizon = SimTime::ZERO + SimDuration::from_days(30);
+    let finish = |cap_mw: f64| {
+        let fabric = capped_cluster(&catalog, 125, 4, cap_mw);
+        let mut job = TrainingJobSpec::new(
+            "job",
+            7e9,
+            JobWork::Duration(SimDuration::from_days(5)),
+            1_000,
+        );
+        job.checkpoint_cost = CheckpointCost::Time(SimDuration::from_secs(1));
+        let s = run(
+            &catalog,
+            &fabric,
+            vec![job],
+            FailureModel::builtin("none").unwrap(),
+            OutagePlan::default(),
+            horizon,
+            1,
+        );
+        for p in &s.power {
+            assert!(p.draw_facility_w <= p.cap_w * (1.0 + 1e-9), "{p:?}");
+        }
+        let throttle = s.power.iter().map(|p| p.throttle).fold(1.0, f64::min);
+        (s.jobs[0].completed_at.unwrap().as_secs_f64(), throttle, s)
+    };
+    let (free, t_free, _) = finish(10.0 * demand_mw);
+    let (capped, t_capped, s) = finish(0.85 * demand_mw);
+    assert_eq!(t_free, 1.0);
+    assert!(t_capped < 1.0 && t_capped > 0.7, "throughput {t_capped}");
+    assert!(
+        (free / capped - t_capped).abs() < 2e-3,
+        "slowdown {} vs throttle {t_capped}",
+        free / capped
+    );
+    // Energy never exceeds the cap integrated over the run.
+    let site = &s.sites[0];
+    let cap_mwh = 0.85 * demand_mw * horizon.as_secs_f64() / 3600.0;
+    assert!(
+        site.energy_facility_mwh <= cap_mwh,
+        "{} > {cap_mwh}",
+        site.energy_facility_mwh
+    );
+    assert!(site.throttled_accel_h > 0.0);
 }
