@@ -116,3 +116,54 @@ fn a_bad_job_is_reported_with_its_position() {
     assert!(err.contains("did you mean \"h100\""), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `experiments/power-cap`: the capped site slows the job by its throttle, the curtailment
+/// costs 24 h × (1 − throttle), and no power row draws above its cap.
+#[test]
+fn power_cap_study_agrees_with_the_throttle() {
+    let completion = |variant: &str| {
+        let dir = temp_dir(&format!("power-cap-{variant}"));
+        let file = repo_path(&format!("experiments/power-cap/{variant}.toml"));
+        let out = fabricsim(&[
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let power = read(&dir, "power.csv");
+        let mut min_throttle = 1.0f64;
+        for row in power.lines().skip(1) {
+            let f: Vec<f64> = row.split(',').skip(2).map(|x| x.parse().unwrap()).collect();
+            let (cap, draw, throttle) = (f[1], f[2], f[3]);
+            assert!(draw <= cap * (1.0 + 1e-9), "{row}");
+            min_throttle = min_throttle.min(throttle);
+        }
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let job = stdout.lines().find(|l| l.starts_with("train-70b")).unwrap();
+        let done_h: f64 = job.split_whitespace().nth(4).unwrap().parse().unwrap();
+        std::fs::remove_dir_all(dir).ok();
+        (done_h, min_throttle)
+    };
+    let (base, t_base) = completion("baseline");
+    let (capped, t_capped) = completion("capped");
+    let (curtailed, t_curtailed) = completion("curtailed");
+    assert_eq!(t_base, 1.0);
+    assert!(
+        (t_capped - t_curtailed).abs() < 1e-9,
+        "same cap, same throttle"
+    );
+    assert!(
+        (base / capped - t_capped).abs() < 0.002,
+        "{base} / {capped} vs {t_capped}"
+    );
+    let lost = curtailed - base;
+    assert!(
+        (lost - 24.0 * (1.0 - t_capped)).abs() < 0.1,
+        "curtailment cost {lost} h"
+    );
+}

@@ -235,6 +235,8 @@ struct SiteState {
     /// Time of, and busy chips after, the last re-solve.
     last_change: SimTime,
     last_busy: u32,
+    /// The last row written to the power log for this site.
+    last_record: Option<PowerRecord>,
 }
 
 /// The training simulation model; run it with [`TrainingSim::run`].
@@ -358,6 +360,7 @@ impl<'a> TrainingSim<'a> {
                 throttled_accel_h: 0.0,
                 last_change: SimTime::ZERO,
                 last_busy: 0,
+                last_record: None,
             })
             .collect();
         Ok(Self {
@@ -671,14 +674,28 @@ impl<'a> TrainingSim<'a> {
             .set(now, decision.draw_it_w, decision.draw_facility_w);
         let changed = (throttle - site.throttle).abs() > 1e-12;
         site.throttle = throttle;
-        self.power_log.push(PowerRecord {
+        let record = PowerRecord {
             time: now,
             site: s as u16,
             demand_facility_w: site.power.demand_facility_w(),
             cap_w: cap,
             draw_facility_w: decision.draw_facility_w,
             throttle,
-        });
+        };
+        // One row per actual change: a re-solve that changes nothing writes nothing.
+        let same = |p: &PowerRecord| {
+            (p.demand_facility_w, p.cap_w, p.draw_facility_w, p.throttle)
+                == (
+                    record.demand_facility_w,
+                    record.cap_w,
+                    record.draw_facility_w,
+                    record.throttle,
+                )
+        };
+        if site.last_record.as_ref().is_none_or(|p| !same(p)) {
+            site.last_record = Some(record);
+            self.power_log.push(record);
+        }
         if changed {
             for j in 0..self.jobs.len() as u32 {
                 if self.job_on_site(j, s) {
