@@ -414,3 +414,102 @@ fn a_cap_below_demand_throttles_the_job_by_the_curve() {
     );
     assert!(site.throttled_accel_h > 0.0);
 }
+
+fn policy_run(
+    policy: sim_models::power::PowerPolicy,
+    cap_mw: f64,
+    curtail: Option<(SimTime, SimDuration, f64)>,
+) -> RunSummary {
+    use sim_models::power::{CurtailmentSpec, CurtailmentSpecs, SitePowerSpec};
+    let catalog = Catalog::builtin();
+    let fabric = capped_cluster(&catalog, 128, 4, cap_mw);
+    let horizon = SimTime::ZERO + SimDuration::from_days(20);
+    let job = |name: &str, priority| {
+        let mut j =
+            TrainingJobSpec::new(name, 7e9, JobWork::Duration(SimDuration::from_days(3)), 512);
+        j.priority = priority;
+        j.checkpoint_cost = CheckpointCost::Time(SimDuration::from_secs(1));
+        j
+    };
+    let power = vec![SitePowerSpec {
+        policy,
+        ..SitePowerSpec::default()
+    }];
+    let specs = CurtailmentSpecs {
+        scripted: curtail
+            .map(|(at, duration, cap_fraction)| CurtailmentSpec {
+                site: "dc".into(),
+                at,
+                duration,
+                cap_fraction,
+            })
+            .into_iter()
+            .collect(),
+        ..CurtailmentSpecs::default()
+    };
+    let curtailments =
+        CurtailmentPlan::build(&["dc"], &power, horizon, &specs, &RngStreams::new(1)).unwrap();
+    let net = network(&catalog, &fabric);
+    let run = TrainingRun {
+        fabric: &fabric,
+        catalog: &catalog,
+        network: Network {
+            wan: &net.wan,
+            rtt: &net.rtt,
+            prices: &net.prices,
+        },
+        jobs: vec![job("high", 1), job("low", 0)],
+        failures: FailureModel::builtin("none").unwrap(),
+        outages: OutagePlan::default(),
+        horizon,
+        seed: 1,
+        power,
+        curtailments,
+    };
+    TrainingSim::new(run, Box::new(FirstFit)).unwrap().run()
+}
+
+/// `refuse`: with room for one 512-chip job at full power, the second waits for the first.
+#[test]
+fn refuse_policy_admits_only_what_fits_under_the_cap() {
+    use sim_models::power::PowerPolicy;
+    // 512 busy + 512 idle H100 ≈ 0.98 MW facility; all 1,024 busy ≈ 1.50 MW.
+    let s = policy_run(PowerPolicy::Refuse, 1.2, None);
+    let (high, low) = (&s.jobs[0], &s.jobs[1]);
+    assert_eq!(high.first_start, Some(SimTime::ZERO));
+    assert_eq!(
+        low.first_start, high.completed_at,
+        "the second job waits for room"
+    );
+    assert!(
+        s.power.iter().all(|p| p.throttle == 1.0),
+        "refuse never throttles here"
+    );
+    // Throttle instead runs both at once, slowed.
+    let t = policy_run(PowerPolicy::Throttle, 1.2, None);
+    assert_eq!(t.jobs[1].first_start, Some(SimTime::ZERO));
+    assert!(t.power.iter().any(|p| p.throttle < 1.0));
+}
+
+/// `preempt`: a curtailment below both jobs' demand stops the lower-priority job.
+#[test]
+fn preempt_policy_stops_the_lowest_priority_job() {
+    use sim_models::power::PowerPolicy;
+    let at = SimTime::ZERO + SimDuration::from_days(1);
+    let s = policy_run(
+        PowerPolicy::Preempt,
+        1.6,
+        Some((at, SimDuration::from_hours(12), 0.7)),
+    );
+    assert_eq!(s.jobs[0].preemptions, 0, "high priority keeps running");
+    assert_eq!(s.jobs[1].preemptions, 1, "low priority is preempted once");
+    let record = s.interruptions.iter().find(|i| i.job == 1).unwrap();
+    assert_eq!(record.time, at);
+    assert!(
+        s.jobs.iter().all(|j| j.completed_at.is_some()),
+        "both finish after the window"
+    );
+    for p in &s.power {
+        assert!(p.draw_facility_w <= p.cap_w * (1.0 + 1e-9));
+    }
+}
