@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use sim_core::rng::RngStreams;
 use sim_core::time::SimTime;
 use sim_models::ModelError;
+use sim_models::accounting::{CommitmentKind, CommitmentSpec};
 use sim_models::catalog::{Catalog, RegionId};
 use sim_models::failure::FailureModel;
 use sim_models::network::{EgressPrices, RttModel, WanModel};
@@ -49,6 +50,8 @@ pub struct Resolved {
     pub site_power: Vec<SitePowerSpec>,
     /// Curtailments and grid outages over the horizon.
     pub curtailments: CurtailmentPlan,
+    /// Committed spend per cloud.
+    pub commitments: Vec<CommitmentSpec>,
 }
 
 /// Reads `path`, or the embedded default scenario when `path` is `None`.
@@ -144,6 +147,7 @@ pub fn resolve(file_name: &str, text: &str, seed: Option<u64>) -> Result<Resolve
             Some(outages),
             Some((site_power, curtailments)),
         ) if errors.is_empty() && schema.0.is_empty() => Ok(Resolved {
+            commitments: commitments(&scenario),
             scenario,
             catalog,
             fabric,
@@ -231,10 +235,12 @@ fn power_inputs(
         }
     }
     for c in &p.commitments {
-        errors.push(ModelError::new(
-            &["commitments", &c.cloud],
-            "commitment burn-down is not simulated yet; remove this section for now",
-        ));
+        if catalog_has_no_cloud(scenario, &c.cloud) {
+            errors.push(ModelError::new(
+                &["commitments", &c.cloud],
+                format!("no cloud named `{}` in the catalog", c.cloud),
+            ));
+        }
     }
     for c in &p.carbon_profiles {
         errors.push(ModelError::new(
@@ -250,4 +256,31 @@ fn power_inputs(
             None
         }
     }
+}
+
+/// Whether `cloud` is neither a built-in cloud nor one the scenario adds.
+fn catalog_has_no_cloud(scenario: &Scenario, cloud: &str) -> bool {
+    Catalog::builtin().cloud_id(cloud).is_none()
+        && !scenario
+            .catalog
+            .clouds
+            .iter()
+            .any(|(name, _)| name == cloud)
+}
+
+/// `[commitments.<cloud>]` as committed-spend contracts.
+fn commitments(scenario: &Scenario) -> Vec<CommitmentSpec> {
+    scenario
+        .power
+        .commitments
+        .iter()
+        .map(|c| CommitmentSpec {
+            cloud: c.cloud.clone(),
+            kind: CommitmentKind::Spend {
+                total_usd: c.total_usd,
+                start: c.start,
+                period: c.period,
+            },
+        })
+        .collect()
 }

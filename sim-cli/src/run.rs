@@ -37,6 +37,7 @@ pub fn simulate(r: &Resolved) -> anyhow::Result<RunOutput> {
         seed: r.scenario.seed,
         power: r.site_power.clone(),
         curtailments: r.curtailments.clone(),
+        commitments: r.commitments.clone(),
     };
     let model = TrainingSim::new(run, Box::new(FirstFit)).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -144,6 +145,28 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         ]);
     }
     text.push_str(&sites.to_text());
+    if !s.commitments.is_empty() {
+        text.push_str("\nCommitted spend (pro-rated to the simulated window)\n");
+        let mut t = Table::new(&[
+            ("cloud", Align::Left),
+            ("contract $M", Align::Right),
+            ("committed $M", Align::Right),
+            ("used $M", Align::Right),
+            ("unused $M", Align::Right),
+            ("on-demand above $M", Align::Right),
+        ]);
+        for c in &s.commitments {
+            t.push(vec![
+                c.cloud.clone(),
+                format!("{:.2}", c.contract_usd / 1e6),
+                format!("{:.2}", c.burn.committed_usd / 1e6),
+                format!("{:.2}", c.burn.used_usd / 1e6),
+                format!("{:.2}", c.burn.unused_usd / 1e6),
+                format!("{:.2}", c.burn.on_demand_above_usd / 1e6),
+            ]);
+        }
+        text.push_str(&t.to_text());
+    }
     let completed = s.jobs.iter().filter(|j| j.completed_at.is_some()).count();
     let _ = writeln!(
         text,

@@ -44,7 +44,7 @@ use sim_core::stats::TimeWeighted;
 use sim_core::time::{SimDuration, SimTime};
 
 use crate::ModelError;
-use crate::accounting::EnergyMeter;
+use crate::accounting::{CommitmentLedger, CommitmentSpec, EnergyMeter};
 use crate::capacity::Capacity;
 use crate::catalog::{AcceleratorSpec, Catalog};
 use crate::failure::{FailureDraw, FailureModel, PoissonFailures, WeibullRenewal};
@@ -91,6 +91,8 @@ pub struct TrainingRun<'a> {
     pub power: Vec<SitePowerSpec>,
     /// Windows in which a site's cap is lowered (curtailments, grid outages).
     pub curtailments: CurtailmentPlan,
+    /// Committed spend per cloud, burned down by the jobs' on-demand cost.
+    pub commitments: Vec<CommitmentSpec>,
 }
 
 /// Where a job goes: a strategy over clusters, called once per placement attempt.
@@ -264,6 +266,10 @@ pub struct TrainingSim<'a> {
     power_log: Vec<PowerRecord>,
     /// Accelerators freed by stopped segments, waiting to be returned to their sites' loads.
     pending_release: Vec<(u32, u32)>,
+    /// Committed spend and what the jobs draw from it.
+    ledger: CommitmentLedger,
+    /// Per catalog cloud, the on-demand spend rate of running jobs, USD per hour.
+    cloud_rate: Vec<f64>,
     /// Scratch buffers, reused across events.
     hit: Vec<u32>,
     placed: Vec<(ClusterId, u32)>,
@@ -281,9 +287,13 @@ impl<'a> TrainingSim<'a> {
                 errors.extend(e);
             }
         }
+        let ledger = CommitmentLedger::build(&run.commitments, run.catalog)
+            .map_err(|e| errors.extend(e))
+            .ok();
         if !errors.is_empty() {
             return Err(errors);
         }
+        let ledger = ledger.expect("invariant: no errors means the ledger was built");
         let streams = RngStreams::new(run.seed);
         let fabric = run.fabric;
         let failure = fabric
@@ -368,6 +378,8 @@ impl<'a> TrainingSim<'a> {
             sites,
             power_log: Vec::new(),
             pending_release: Vec::new(),
+            ledger,
+            cloud_rate: vec![0.0; run.catalog.clouds().len()],
             capacity: Capacity::new(fabric),
             pending_draw: vec![None; fabric.clusters().len()],
             failure,
@@ -627,6 +639,13 @@ impl<'a> TrainingSim<'a> {
             } else {
                 load.busy -= count.min(load.busy);
                 load.idle += count;
+            }
+            if let Some(price) = self.price[cluster as usize] {
+                let cloud = fabric.site(c.site).cloud;
+                let rate = &mut self.cloud_rate[cloud.0 as usize];
+                *rate += if busy { price } else { -price } * f64::from(count);
+                *rate = rate.max(0.0);
+                self.ledger.set_rate(ctx.now(), cloud, *rate);
             }
             if !touched[..n].contains(&c.site.0) && n < touched.len() {
                 touched[n] = c.site.0;
@@ -954,6 +973,7 @@ impl<'a> TrainingSim<'a> {
             utilisation: if total > 0.0 { busy_mean / total } else { 0.0 },
             sites,
             power: self.power_log,
+            commitments: self.ledger.report(horizon),
             horizon,
             events,
         }

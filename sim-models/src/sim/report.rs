@@ -177,6 +177,8 @@ pub struct RunSummary {
     pub sites: Vec<SiteReport>,
     /// Every change of a site's power state, in time order.
     pub power: Vec<PowerRecord>,
+    /// Burn-down of each committed-spend contract.
+    pub commitments: Vec<crate::accounting::BurnDownReport>,
     /// End of the run.
     pub horizon: SimTime,
     /// Events the engine processed.

@@ -90,6 +90,7 @@ fn run(
         seed,
         power: Vec::new(),
         curtailments: CurtailmentPlan::default(),
+        commitments: Vec::new(),
     };
     TrainingSim::new(run, Box::new(FirstFit)).unwrap().run()
 }
@@ -465,6 +466,7 @@ fn policy_run(
         seed: 1,
         power,
         curtailments,
+        commitments: Vec::new(),
     };
     TrainingSim::new(run, Box::new(FirstFit)).unwrap().run()
 }
@@ -512,4 +514,57 @@ fn preempt_policy_stops_the_lowest_priority_job() {
     for p in &s.power {
         assert!(p.draw_facility_w <= p.cap_w * (1.0 + 1e-9));
     }
+}
+
+/// A $1M commitment over 10 days, one day simulated: $100k accrues, the jobs' $294,960 of
+/// on-demand spend uses all of it, and $194,960 is on-demand above the commitment.
+#[test]
+fn committed_spend_burns_down_with_the_jobs_cost() {
+    use sim_models::accounting::{CommitmentKind, CommitmentSpec};
+    let catalog = Catalog::builtin();
+    let fabric = one_cluster(&catalog, 125, 4);
+    let horizon = SimTime::ZERO + SimDuration::from_hours(24);
+    let net = network(&catalog, &fabric);
+    let run = TrainingRun {
+        fabric: &fabric,
+        catalog: &catalog,
+        network: Network {
+            wan: &net.wan,
+            rtt: &net.rtt,
+            prices: &net.prices,
+        },
+        jobs: vec![TrainingJobSpec::new(
+            "job",
+            7e9,
+            JobWork::Duration(SimDuration::from_days(30)),
+            1_000,
+        )],
+        failures: FailureModel::builtin("none").unwrap(),
+        outages: OutagePlan::default(),
+        horizon,
+        seed: 1,
+        power: Vec::new(),
+        curtailments: CurtailmentPlan::default(),
+        commitments: vec![CommitmentSpec {
+            cloud: "aws".into(),
+            kind: CommitmentKind::Spend {
+                total_usd: 1e6,
+                start: SimTime::ZERO,
+                period: SimDuration::from_days(10),
+            },
+        }],
+    };
+    let s = TrainingSim::new(run, Box::new(FirstFit)).unwrap().run();
+    let price = catalog
+        .offering("aws", "h100")
+        .unwrap()
+        .usd_per_chip_hour
+        .unwrap();
+    let spend = 24_000.0 * price;
+    let burn = &s.commitments[0].burn;
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.max(1.0);
+    assert!(close(burn.committed_usd, 1e5), "{burn:?}");
+    assert!(close(burn.used_usd, 1e5), "{burn:?}");
+    assert!(close(burn.unused_usd, 0.0), "{burn:?}");
+    assert!(close(burn.on_demand_above_usd, spend - 1e5), "{burn:?}");
 }
