@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use sim_core::rng::RngStreams;
 use sim_core::time::SimTime;
 use sim_models::ModelError;
-use sim_models::accounting::{CommitmentKind, CommitmentSpec};
+use sim_models::accounting::{CarbonProfile, CommitmentKind, CommitmentSpec};
 use sim_models::catalog::{Catalog, RegionId};
 use sim_models::failure::FailureModel;
 use sim_models::network::{EgressPrices, RttModel, WanModel};
@@ -52,6 +52,8 @@ pub struct Resolved {
     pub curtailments: CurtailmentPlan,
     /// Committed spend per cloud.
     pub commitments: Vec<CommitmentSpec>,
+    /// Hourly grid-intensity profile per site (fabric order), where the scenario gives one.
+    pub carbon: Vec<Option<CarbonProfile>>,
 }
 
 /// Reads `path`, or the embedded default scenario when `path` is `None`.
@@ -145,8 +147,9 @@ pub fn resolve(file_name: &str, text: &str, seed: Option<u64>) -> Result<Resolve
             Some(wan),
             Ok(failures),
             Some(outages),
-            Some((site_power, curtailments)),
+            Some((site_power, curtailments, carbon)),
         ) if errors.is_empty() && schema.0.is_empty() => Ok(Resolved {
+            carbon,
             commitments: commitments(&scenario),
             scenario,
             catalog,
@@ -172,7 +175,11 @@ fn power_inputs(
     horizon: SimTime,
     streams: &RngStreams,
     errors: &mut Vec<ModelError>,
-) -> Option<(Vec<SitePowerSpec>, CurtailmentPlan)> {
+) -> Option<(
+    Vec<SitePowerSpec>,
+    CurtailmentPlan,
+    Vec<Option<CarbonProfile>>,
+)> {
     let p = &scenario.power;
     let names: Vec<&str> = fabric.sites().iter().map(|s| s.name.as_str()).collect();
     let mut site_power = vec![SitePowerSpec::default(); names.len()];
@@ -242,20 +249,54 @@ fn power_inputs(
             ));
         }
     }
+    let mut carbon: Vec<Option<CarbonProfile>> = vec![None; names.len()];
     for c in &p.carbon_profiles {
-        errors.push(ModelError::new(
-            &["carbon", &c.cloud, &c.region],
-            "hourly carbon profiles are not simulated yet (each region's catalog intensity is \
-             used); remove this section for now",
-        ));
+        let path = [
+            "carbon",
+            c.cloud.as_str(),
+            c.region.as_str(),
+            "hourly_g_per_kwh",
+        ];
+        match CarbonProfile::from_values(c.hourly_g_per_kwh.clone(), &path) {
+            Ok(profile) => {
+                let mut used = false;
+                for (i, slot) in carbon.iter_mut().enumerate() {
+                    if fabric_region(scenario, fabric, i) == (c.cloud.as_str(), c.region.as_str()) {
+                        *slot = Some(profile.clone());
+                        used = true;
+                    }
+                }
+                if !used {
+                    errors.push(ModelError::new(
+                        &path[..3],
+                        format!(
+                            "no site of this scenario is in {}/{}: the profile would not be used",
+                            c.cloud, c.region
+                        ),
+                    ));
+                }
+            }
+            Err(e) => errors.extend(e),
+        }
     }
     match CurtailmentPlan::build(&names, &site_power, horizon, &specs, streams) {
-        Ok(plan) => Some((site_power, plan)),
+        Ok(plan) => Some((site_power, plan, carbon)),
         Err(e) => {
             errors.extend(e);
             None
         }
     }
+}
+
+/// The (cloud, region) keys of site `i` as the scenario wrote them.
+fn fabric_region<'a>(scenario: &'a Scenario, fabric: &Fabric, i: usize) -> (&'a str, &'a str) {
+    let name = &fabric.sites()[i].name;
+    scenario
+        .fabric
+        .sites
+        .iter()
+        .find(|s| &s.name == name)
+        .map_or(("", ""), |s| (s.cloud.as_str(), s.region.as_str()))
 }
 
 /// Whether `cloud` is neither a built-in cloud nor one the scenario adds.

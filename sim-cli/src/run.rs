@@ -38,6 +38,7 @@ pub fn simulate(r: &Resolved) -> anyhow::Result<RunOutput> {
         power: r.site_power.clone(),
         curtailments: r.curtailments.clone(),
         commitments: r.commitments.clone(),
+        carbon: r.carbon.clone(),
     };
     let model = TrainingSim::new(run, Box::new(FirstFit)).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();

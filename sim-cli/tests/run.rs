@@ -167,3 +167,39 @@ fn power_cap_study_agrees_with_the_throttle() {
         "curtailment cost {lost} h"
     );
 }
+
+/// An hourly carbon profile replaces the region's constant: all zeros gives zero carbon,
+/// twice the catalog value (323.05 g/kWh for aws/us-east-1) gives twice the carbon.
+#[test]
+fn hourly_carbon_profiles_drive_the_site_carbon() {
+    let base = std::fs::read_to_string(repo_path("experiments/power-cap/baseline.toml")).unwrap();
+    let co2 = |extra: &str| {
+        let dir = temp_dir(&format!("carbon-{}", extra.len()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("s.toml");
+        std::fs::write(&file, format!("{base}\n{extra}")).unwrap();
+        let out = fabricsim(&[
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let value: f64 = figure(&read(&dir, "summary.csv"), "co2_t").parse().unwrap();
+        std::fs::remove_dir_all(dir).ok();
+        value
+    };
+    let catalog = co2("");
+    let zeros = co2("[carbon.aws.us-east-1]\nhourly_g_per_kwh = [0.0]\n");
+    let doubled = co2("[carbon.aws.us-east-1]\nhourly_g_per_kwh = [646.1, 646.1]\n");
+    assert!(catalog > 0.0);
+    assert_eq!(zeros, 0.0);
+    assert!(
+        (doubled / catalog - 2.0).abs() < 1e-6,
+        "{doubled} vs {catalog}"
+    );
+}

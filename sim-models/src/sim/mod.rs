@@ -44,7 +44,9 @@ use sim_core::stats::TimeWeighted;
 use sim_core::time::{SimDuration, SimTime};
 
 use crate::ModelError;
-use crate::accounting::{CommitmentLedger, CommitmentSpec, EnergyMeter};
+use crate::accounting::{
+    CarbonMeter, CarbonProfile, CommitmentLedger, CommitmentSpec, EnergyMeter,
+};
 use crate::capacity::Capacity;
 use crate::catalog::{AcceleratorSpec, Catalog};
 use crate::failure::{FailureDraw, FailureModel, PoissonFailures, WeibullRenewal};
@@ -93,6 +95,9 @@ pub struct TrainingRun<'a> {
     pub curtailments: CurtailmentPlan,
     /// Committed spend per cloud, burned down by the jobs' on-demand cost.
     pub commitments: Vec<CommitmentSpec>,
+    /// Grid carbon intensity per site (fabric order) where the scenario gives an hourly
+    /// profile; a missing or `None` entry uses the region's catalog intensity.
+    pub carbon: Vec<Option<CarbonProfile>>,
 }
 
 /// Where a job goes: a strategy over clusters, called once per placement attempt.
@@ -232,6 +237,8 @@ struct SiteState {
     /// Fraction of the nominal cap in force (updated when a curtailment starts or ends).
     cap_fraction: f64,
     meter: EnergyMeter,
+    /// Carbon of the facility draw at the site's grid intensity (constant or hourly).
+    carbon: CarbonMeter,
     /// Site's accelerator-hours throttled (busy chips × hours under a throttle below 1).
     throttled_accel_h: f64,
     /// Time of, and busy chips after, the last re-solve.
@@ -367,6 +374,18 @@ impl<'a> TrainingSim<'a> {
                 throttle: 1.0,
                 cap_fraction: 1.0,
                 meter: EnergyMeter::new(SimTime::ZERO),
+                carbon: CarbonMeter::new(
+                    SimTime::ZERO,
+                    run.carbon
+                        .get(site.id.0 as usize)
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_else(|| {
+                            CarbonProfile::constant(
+                                run.catalog.region(site.region).carbon_g_per_kwh,
+                            )
+                        }),
+                ),
                 throttled_accel_h: 0.0,
                 last_change: SimTime::ZERO,
                 last_busy: 0,
@@ -691,6 +710,7 @@ impl<'a> TrainingSim<'a> {
         site.last_busy = site.power.loads.iter().map(|l| l.busy).sum();
         site.meter
             .set(now, decision.draw_it_w, decision.draw_facility_w);
+        site.carbon.set_power(now, decision.draw_facility_w);
         let changed = (throttle - site.throttle).abs() > 1e-12;
         site.throttle = throttle;
         let record = PowerRecord {
@@ -948,14 +968,12 @@ impl<'a> TrainingSim<'a> {
                             .as_hours_f64();
                 }
                 let facility = state.meter.energy_facility_mwh(horizon);
-                let region = catalog.region(site.region);
                 SiteReport {
                     name: site.name.clone(),
                     cloud: catalog.cloud(site.cloud).name.clone(),
                     energy_it_mwh: state.meter.energy_it_mwh(horizon),
                     energy_facility_mwh: facility,
-                    // MWh × g/kWh = kg; / 1000 = t.
-                    co2_t: facility * region.carbon_g_per_kwh / 1000.0,
+                    co2_t: state.carbon.co2_t(horizon),
                     throttled_accel_h: state.throttled_accel_h,
                 }
             })

@@ -91,6 +91,7 @@ fn run(
         power: Vec::new(),
         curtailments: CurtailmentPlan::default(),
         commitments: Vec::new(),
+        carbon: Vec::new(),
     };
     TrainingSim::new(run, Box::new(FirstFit)).unwrap().run()
 }
@@ -467,6 +468,7 @@ fn policy_run(
         power,
         curtailments,
         commitments: Vec::new(),
+        carbon: Vec::new(),
     };
     TrainingSim::new(run, Box::new(FirstFit)).unwrap().run()
 }
@@ -553,6 +555,7 @@ fn committed_spend_burns_down_with_the_jobs_cost() {
                 period: SimDuration::from_days(10),
             },
         }],
+        carbon: Vec::new(),
     };
     let s = TrainingSim::new(run, Box::new(FirstFit)).unwrap().run();
     let price = catalog
