@@ -96,6 +96,7 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         ("ETTR", Align::Right),
         ("goodput EFLOP", Align::Right),
         ("cost $M", Align::Right),
+        ("MWh", Align::Right),
     ]);
     for j in &s.jobs {
         jobs.push(vec![
@@ -113,6 +114,7 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
                 .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}")),
             format!("{:.1}", j.goodput_eflop()),
             format!("{:.2}", j.cost_usd / 1e6),
+            format!("{:.0}", j.energy_facility_mwh),
         ]);
     }
     text.push_str(&jobs.to_text());

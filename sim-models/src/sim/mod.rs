@@ -220,6 +220,8 @@ struct JobState {
     progress: Progress,
     /// (cluster, accelerators) held in the current segment.
     held: Vec<(u32, u32)>,
+    /// The job's own draw: its busy chips at their sites' limits, and its facility share.
+    energy: EnergyMeter,
     nodes: Vec<u32>,
     accelerators_held: u32,
     waiting: bool,
@@ -236,6 +238,9 @@ struct SiteState {
     throttle: f64,
     /// Fraction of the nominal cap in force (updated when a curtailment starts or ends).
     cap_fraction: f64,
+    /// Per-chip power limit (fraction of TDP) and share of busy chips running, as solved.
+    limit: f64,
+    running: f64,
     meter: EnergyMeter,
     /// Carbon of the facility draw at the site's grid intensity (constant or hourly).
     carbon: CarbonMeter,
@@ -344,6 +349,7 @@ impl<'a> TrainingSim<'a> {
                 segment: None,
                 progress: Progress::default(),
                 held: Vec::new(),
+                energy: EnergyMeter::new(SimTime::ZERO),
                 nodes: Vec::new(),
                 accelerators_held: 0,
                 waiting: false,
@@ -373,6 +379,8 @@ impl<'a> TrainingSim<'a> {
                     .map_or(PowerPolicy::Throttle, |p| p.policy),
                 throttle: 1.0,
                 cap_fraction: 1.0,
+                limit: 1.0,
+                running: 1.0,
                 meter: EnergyMeter::new(SimTime::ZERO),
                 carbon: CarbonMeter::new(
                     SimTime::ZERO,
@@ -634,6 +642,7 @@ impl<'a> TrainingSim<'a> {
         self.jobs[job as usize].held = held_now;
         let t = self.job_throttle(job);
         self.set_throttle(job, t, ctx);
+        self.update_job_power(job, ctx.now());
         true
     }
 
@@ -713,6 +722,8 @@ impl<'a> TrainingSim<'a> {
         site.carbon.set_power(now, decision.draw_facility_w);
         let changed = (throttle - site.throttle).abs() > 1e-12;
         site.throttle = throttle;
+        site.limit = decision.limit_fraction;
+        site.running = decision.running_fraction;
         let record = PowerRecord {
             time: now,
             site: s as u16,
@@ -740,9 +751,32 @@ impl<'a> TrainingSim<'a> {
                 if self.job_on_site(j, s) {
                     let t = self.job_throttle(j);
                     self.set_throttle(j, t, ctx);
+                    self.update_job_power(j, now);
                 }
             }
         }
+    }
+
+    /// Re-meters job `j`'s draw from its held chips at their sites' current limits (zero
+    /// when it holds none).
+    fn update_job_power(&mut self, j: u32, now: SimTime) {
+        let fabric = self.run.fabric;
+        let (mut it_w, mut facility_w) = (0.0, 0.0);
+        for &(cluster, count) in &self.jobs[j as usize].held {
+            let c = fabric.cluster(ClusterId(cluster));
+            let site = &self.sites[c.site.0 as usize];
+            let load = &site.power.loads[(cluster - fabric.site(c.site).clusters.start) as usize];
+            let busy = load.power.draw_w(
+                crate::power::ChipState::Busy {
+                    utilisation: load.utilisation,
+                },
+                Some(site.limit),
+            );
+            let chip = site.running * busy + (1.0 - site.running) * load.power.idle_draw_w();
+            it_w += f64::from(count) * chip;
+            facility_w += f64::from(count) * chip * site.power.pue;
+        }
+        self.jobs[j as usize].energy.set(now, it_w, facility_w);
     }
 
     /// Whether running job `j` holds accelerators at site `s`.
@@ -838,6 +872,7 @@ impl<'a> TrainingSim<'a> {
         let state = &mut self.jobs[job as usize];
         self.pending_release.extend_from_slice(&state.held);
         state.held.clear();
+        state.energy.set(now, 0.0, 0.0);
         lost_h
     }
 
@@ -986,7 +1021,14 @@ impl<'a> TrainingSim<'a> {
                 .iter()
                 .map(|c| c.name.clone())
                 .collect(),
-            jobs: self.jobs.into_iter().map(|j| j.report).collect(),
+            jobs: self
+                .jobs
+                .into_iter()
+                .map(|j| JobReport {
+                    energy_facility_mwh: j.energy.energy_facility_mwh(horizon),
+                    ..j.report
+                })
+                .collect(),
             interruptions: self.interruptions,
             utilisation: if total > 0.0 { busy_mean / total } else { 0.0 },
             sites,
@@ -1025,6 +1067,7 @@ impl Model for TrainingSim<'_> {
                     self.capacity.release(fabric, &state.nodes);
                     state.nodes.clear();
                     let freed = std::mem::take(&mut state.held);
+                    state.energy.set(now, 0.0, 0.0);
                     self.set_busy(now, -f64::from(held));
                     self.change_load(&freed, false, ctx);
                     self.jobs[job as usize].held = freed;

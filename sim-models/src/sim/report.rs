@@ -97,6 +97,8 @@ pub struct JobReport {
     pub cost_usd: f64,
     /// Accelerator-hours on kinds whose price in that cloud is unknown (not in `cost_usd`).
     pub unpriced_accel_hours: f64,
+    /// Facility energy of its busy chips (at their sites' power limits, times PUE), MWh.
+    pub energy_facility_mwh: f64,
 }
 
 impl JobReport {
@@ -117,6 +119,7 @@ impl JobReport {
             accel_hours: 0.0,
             cost_usd: 0.0,
             unpriced_accel_hours: 0.0,
+            energy_facility_mwh: 0.0,
         }
     }
 

@@ -362,6 +362,9 @@ fn energy_and_carbon_match_the_hand_calculation() {
         site.co2_t
     );
     assert_eq!(site.throttled_accel_h, 0.0);
+    // Every chip is the job's: the job's facility energy is the site's.
+    let job = s.jobs[0].energy_facility_mwh;
+    assert!((job / 35.19 - 1.0).abs() < 1e-3, "{job}");
 }
 
 /// A site capped at 85 % of its demand throttles its job: the job slows by the curve's
