@@ -148,6 +148,21 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         ]);
     }
     text.push_str(&sites.to_text());
+    let mut clouds: Vec<(&str, f64, f64)> = Vec::new();
+    for site in &s.sites {
+        match clouds.iter_mut().find(|(c, _, _)| *c == site.cloud) {
+            Some(c) => {
+                c.1 += site.energy_facility_mwh;
+                c.2 += site.co2_t;
+            }
+            None => clouds.push((&site.cloud, site.energy_facility_mwh, site.co2_t)),
+        }
+    }
+    let per_cloud: Vec<String> = clouds
+        .iter()
+        .map(|(c, mwh, t)| format!("{c} {mwh:.0} MWh / {t:.0} t CO2"))
+        .collect();
+    let _ = writeln!(text, "Per cloud: {}", per_cloud.join(", "));
     if !s.commitments.is_empty() {
         text.push_str("\nCommitted spend (pro-rated to the simulated window)\n");
         let mut t = Table::new(&[
