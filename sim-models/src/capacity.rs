@@ -285,6 +285,7 @@ mod tests {
     /// gcp-usc1 with tpu-v5p (2 nodes x 4).
     fn fabric() -> Fabric {
         let cluster = |name: &str, accelerator: &str, count, node_size, rack_nodes| ClusterSpec {
+            online_from: sim_core::time::SimTime::ZERO,
             name: name.into(),
             accelerator: accelerator.into(),
             count,

@@ -373,11 +373,26 @@ pub(crate) mod site {
         "Chips per scale-up domain (NVLink, NeuronLink, ICI).",
     );
     /// The table.
+    /// `online_from` of a cluster.
+    pub(crate) const CLUSTER_ONLINE_FROM: Field = def(
+        "online_from",
+        Kind::Duration,
+        "\"0s\"",
+        "When the cluster comes online, from the start (capacity growth); before that it \
+         cannot run work and draws no power. The site's `online_from` applies too.",
+    );
     pub(crate) const CLUSTER: Table = Table {
         header: "[sites.<site>.clusters.<cluster>]",
         doc: "Required, at least one per site. Accelerators of one kind. The table name is \
               the cluster key, unique within its site.",
-        fields: &[ACCELERATOR, COUNT, NODE_SIZE, RACK_NODES, SCALEUP_DOMAIN],
+        fields: &[
+            ACCELERATOR,
+            COUNT,
+            NODE_SIZE,
+            RACK_NODES,
+            SCALEUP_DOMAIN,
+            CLUSTER_ONLINE_FROM,
+        ],
         children: &[],
     };
 }

@@ -1380,6 +1380,7 @@ fn documented_defaults_match_the_walker() {
         ("wan_gbit_default", "100"),
         ("online_from", "\"0s\""),
         ("rack_nodes", "4"),
+        ("online_from", "\"0s\""),
     ];
     want.extend(job);
     want.extend(job);
@@ -1430,6 +1431,7 @@ fn full_example_parses_into_the_expected_specs() {
         }]
     );
     let cluster = |name: &str, accel: &str, count, node_size, rack_nodes, scaleup| ClusterSpec {
+        online_from: sim_core::time::SimTime::ZERO,
         name: name.into(),
         accelerator: accel.into(),
         count,

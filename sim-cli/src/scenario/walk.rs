@@ -830,6 +830,10 @@ impl Walker {
     fn cluster(&mut self, name: String, t: &DeTable<'_>, path: &[String]) -> ClusterSpec {
         self.check_keys(t, path, &site::CLUSTER);
         ClusterSpec {
+            online_from: SimTime::ZERO
+                + self
+                    .duration(t, path, &site::CLUSTER_ONLINE_FROM)
+                    .unwrap_or_default(),
             name,
             accelerator: self.str(t, path, &site::ACCELERATOR).unwrap_or_default(),
             count: self.u32(t, path, &site::COUNT).unwrap_or_default(),

@@ -104,7 +104,8 @@
 //! # let spec = FabricSpec { sites: vec![SiteSpec {
 //! #     name: "aws-use1".into(), cloud: "aws".into(), region: "us-east-1".into(),
 //! #     power_cap_mw: 100.0, pue: None, online_from: SimTime::ZERO,
-//! #     clusters: vec![ClusterSpec { name: "h100-a".into(), accelerator: "h100".into(),
+//! #     clusters: vec![ClusterSpec {
+//! online_from: sim_core::time::SimTime::ZERO, name: "h100-a".into(), accelerator: "h100".into(),
 //! #         count: 16_384, node_size: None, rack_nodes: 4, scaleup_domain: None }],
 //! # }] };
 //! # let fabric = spec.build(&Catalog::builtin()).unwrap();

@@ -181,8 +181,8 @@ pub enum TrainingEvent {
     OutageStart(u32),
     /// Outage `i` of the plan ends.
     OutageEnd(u32),
-    /// Site `i` comes online.
-    SiteOnline(u16),
+    /// Cluster `i` comes online (capacity growth).
+    ClusterOnline(u32),
     /// The pending Weibull failure of node `i` happens.
     NodeFailure(u32),
     /// Site `i`'s power cap changes (a curtailment starts or ends).
@@ -472,14 +472,19 @@ impl<'a> TrainingSim<'a> {
             events.push((o.start, Ev::OutageStart(i as u32)));
             events.push((o.end(), Ev::OutageEnd(i as u32)));
         }
-        for site in self.run.fabric.sites() {
-            if site.online_from > SimTime::ZERO {
+        // Capacity growth: a cluster before its online time can neither run nor draw.
+        let fabric = self.run.fabric;
+        for cluster in fabric.clusters() {
+            if cluster.online_from > SimTime::ZERO {
                 self.capacity.take_down(
-                    self.run.fabric,
-                    FailureDomain::Site(site.id),
+                    fabric,
+                    FailureDomain::Cluster(cluster.id),
                     &mut Vec::new(),
                 );
-                events.push((site.online_from, Ev::SiteOnline(site.id.0)));
+                let load = self.load_mut(cluster.id);
+                load.down += load.idle;
+                load.idle = 0;
+                events.push((cluster.online_from, Ev::ClusterOnline(cluster.id.0)));
             }
         }
         events
@@ -777,6 +782,14 @@ impl<'a> TrainingSim<'a> {
             facility_w += f64::from(count) * chip * site.power.pue;
         }
         self.jobs[j as usize].energy.set(now, it_w, facility_w);
+    }
+
+    /// The power load of cluster `id` in its site.
+    fn load_mut(&mut self, id: ClusterId) -> &mut crate::power::KindLoad {
+        let fabric = self.run.fabric;
+        let c = fabric.cluster(id);
+        let index = (id.0 - fabric.site(c.site).clusters.start) as usize;
+        &mut self.sites[c.site.0 as usize].power.loads[index]
     }
 
     /// Whether running job `j` holds accelerators at site `s`.
@@ -1097,9 +1110,14 @@ impl Model for TrainingSim<'_> {
                 self.recompute_site(s, ctx);
                 self.schedule_waiting(ctx);
             }
-            Ev::SiteOnline(site) => {
-                self.capacity
-                    .bring_up(fabric, FailureDomain::Site(SiteId(site)));
+            Ev::ClusterOnline(cluster) => {
+                let id = ClusterId(cluster);
+                self.capacity.bring_up(fabric, FailureDomain::Cluster(id));
+                let load = self.load_mut(id);
+                load.idle += load.down;
+                load.down = 0;
+                let site = fabric.cluster(id).site.0 as usize;
+                self.recompute_site(site, ctx);
                 self.schedule_waiting(ctx);
             }
         }

@@ -386,6 +386,7 @@ impl Builder<'_> {
             scaleup_domain,
             chip_peak_it_w: accel.map_or(0.0, |a| a.tdp_w + a.host_w_per_chip),
             chip_bf16_tflops: accel.map_or(0.0, |a| a.bf16_tflops),
+            online_from: spec.online_from.max(site_spec.online_from),
         });
     }
 

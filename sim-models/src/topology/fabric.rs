@@ -106,6 +106,8 @@ pub struct Cluster {
     pub chip_peak_it_w: f64,
     /// Peak dense BF16 TFLOP/s per accelerator.
     pub chip_bf16_tflops: f64,
+    /// When it comes online: the later of its own and its site's `online_from`.
+    pub online_from: SimTime,
 }
 
 impl Cluster {

@@ -49,6 +49,7 @@
 //!         pue: None,
 //!         online_from: SimTime::ZERO,
 //!         clusters: vec![ClusterSpec {
+//! online_from: sim_core::time::SimTime::ZERO,
 //!             name: "h100-a".into(),
 //!             accelerator: "h100".into(),
 //!             count: 1024,
@@ -197,6 +198,7 @@ pub(crate) mod testing {
         rack_nodes: u32,
     ) -> ClusterSpec {
         ClusterSpec {
+            online_from: sim_core::time::SimTime::ZERO,
             name: name.into(),
             accelerator: accelerator.into(),
             count,

@@ -43,4 +43,6 @@ pub struct ClusterSpec {
     pub rack_nodes: u32,
     /// Chips per scale-up domain; `None` uses the accelerator's.
     pub scaleup_domain: Option<u32>,
+    /// When the cluster comes online (capacity growth); its site's `online_from` applies too.
+    pub online_from: SimTime,
 }

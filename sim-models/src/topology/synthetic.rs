@@ -40,6 +40,7 @@ pub fn uniform_h100_spec(catalog: &Catalog, accelerators: u32, sites: u32) -> Op
                 online_from: SimTime::ZERO,
                 clusters: (0..SYNTHETIC_CLUSTERS_PER_SITE)
                     .map(|c| ClusterSpec {
+                        online_from: sim_core::time::SimTime::ZERO,
                         name: format!("c{c}"),
                         accelerator: "h100".to_owned(),
                         count: per_cluster,

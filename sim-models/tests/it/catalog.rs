@@ -370,6 +370,7 @@ fn a_fifth_cloud_and_a_new_accelerator_come_from_data_alone() {
             online_from: SimTime::ZERO,
             clusters: vec![
                 ClusterSpec {
+                    online_from: sim_core::time::SimTime::ZERO,
                     name: "h100-a".into(),
                     accelerator: "h100".into(),
                     count: 512,
@@ -378,6 +379,7 @@ fn a_fifth_cloud_and_a_new_accelerator_come_from_data_alone() {
                     scaleup_domain: None,
                 },
                 ClusterSpec {
+                    online_from: sim_core::time::SimTime::ZERO,
                     name: "gaudi-a".into(),
                     accelerator: "gaudi3".into(),
                     count: 256,

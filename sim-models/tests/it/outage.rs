@@ -26,6 +26,7 @@ fn fabric(sites: &[(&str, &str, &str)]) -> Fabric {
             pue: None,
             online_from: SimTime::ZERO,
             clusters: vec![ClusterSpec {
+                online_from: sim_core::time::SimTime::ZERO,
                 name: "h100-a".into(),
                 accelerator: "h100".into(),
                 count: 1024,

@@ -301,6 +301,7 @@ fn site_power_from_a_fabric() {
             pue: None,
             online_from: SimTime::ZERO,
             clusters: vec![ClusterSpec {
+                online_from: sim_core::time::SimTime::ZERO,
                 name: "h100-a".into(),
                 accelerator: "h100".into(),
                 count: 1_024,

@@ -29,6 +29,7 @@ fn capped_cluster(catalog: &Catalog, nodes: u32, rack_nodes: u32, cap_mw: f64) -
             pue: None,
             online_from: SimTime::ZERO,
             clusters: vec![ClusterSpec {
+                online_from: sim_core::time::SimTime::ZERO,
                 name: "h100".into(),
                 accelerator: "h100".into(),
                 count: nodes * 8,
@@ -573,4 +574,61 @@ fn committed_spend_burns_down_with_the_jobs_cost() {
     assert!(close(burn.used_usd, 1e5), "{burn:?}");
     assert!(close(burn.unused_usd, 0.0), "{burn:?}");
     assert!(close(burn.on_demand_above_usd, spend - 1e5), "{burn:?}");
+}
+
+/// Capacity growth: a cluster coming online on day 2 runs nothing and draws nothing before.
+#[test]
+fn a_cluster_coming_online_later_starts_its_work_then() {
+    let catalog = Catalog::builtin();
+    let mut spec = FabricSpec {
+        sites: vec![SiteSpec {
+            name: "dc".into(),
+            cloud: "aws".into(),
+            region: "us-east-1".into(),
+            power_cap_mw: 100.0,
+            pue: None,
+            online_from: SimTime::ZERO,
+            clusters: vec![ClusterSpec {
+                name: "h100".into(),
+                accelerator: "h100".into(),
+                count: 1_000,
+                node_size: Some(8),
+                rack_nodes: 4,
+                scaleup_domain: None,
+                online_from: SimTime::ZERO + SimDuration::from_days(2),
+            }],
+        }],
+    };
+    let fabric = spec.build(&catalog).unwrap();
+    let horizon = SimTime::ZERO + SimDuration::from_days(3);
+    let job = TrainingJobSpec::new(
+        "job",
+        7e9,
+        JobWork::Duration(SimDuration::from_days(30)),
+        1_000,
+    );
+    let s = run(
+        &catalog,
+        &fabric,
+        vec![job],
+        FailureModel::builtin("none").unwrap(),
+        OutagePlan::default(),
+        horizon,
+        1,
+    );
+    assert_eq!(
+        s.jobs[0].first_start,
+        Some(SimTime::ZERO + SimDuration::from_days(2))
+    );
+    // One day of 1,000 busy H100: 35.19 MWh facility, nothing before.
+    assert!(
+        (s.sites[0].energy_facility_mwh / 35.19 - 1.0).abs() < 1e-3,
+        "{}",
+        s.sites[0].energy_facility_mwh
+    );
+    spec.sites[0].clusters[0].online_from = SimTime::ZERO;
+    assert_eq!(
+        spec.build(&catalog).unwrap().clusters()[0].online_from,
+        SimTime::ZERO
+    );
 }

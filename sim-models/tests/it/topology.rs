@@ -110,6 +110,7 @@ fn site(name: &str, cloud: &str, region: &str, clusters: Vec<ClusterSpec>) -> Si
 
 fn cluster(name: &str, accelerator: &str, count: u32) -> ClusterSpec {
     ClusterSpec {
+        online_from: sim_core::time::SimTime::ZERO,
         name: name.into(),
         accelerator: accelerator.into(),
         count,
