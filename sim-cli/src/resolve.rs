@@ -84,10 +84,9 @@ pub fn resolve(file_name: &str, text: &str, seed: Option<u64>) -> Result<Resolve
         // Building on a catalog whose overrides failed would only repeat these errors.
         return Err(schema.merge_model(scenario.diagnose(&e)));
     }
-    let fabric = scenario
-        .fabric
-        .build(&catalog)
-        .map_err(|e| errors.extend(e));
+    let mut fabric_spec = scenario.fabric.clone();
+    expand_buildouts(&scenario, &mut fabric_spec, &catalog, &mut errors);
+    let fabric = fabric_spec.build(&catalog).map_err(|e| errors.extend(e));
     let rtt = RttModel::from_catalog(&catalog).map_err(|e| errors.extend(e));
     let prices = EgressPrices::from_catalog(&catalog).map_err(|e| errors.extend(e));
     let wan = fabric.as_ref().ok().and_then(|fabric| {
@@ -324,4 +323,37 @@ fn commitments(scenario: &Scenario) -> Vec<CommitmentSpec> {
             },
         })
         .collect()
+}
+
+/// Adds each buildout's weekly clusters to its site, and grows the site's cap by what is built.
+fn expand_buildouts(
+    scenario: &Scenario,
+    fabric: &mut sim_models::topology::FabricSpec,
+    catalog: &Catalog,
+    errors: &mut Vec<ModelError>,
+) {
+    for (i, b) in scenario.buildouts.iter().enumerate() {
+        let index = i.to_string();
+        let path = ["buildouts", index.as_str()];
+        let Some(site) = fabric.sites.iter_mut().find(|s| s.name == b.site) else {
+            errors.push(
+                ModelError::new(
+                    &["buildouts", &index, "site"],
+                    format!("no site named `{}`", b.site),
+                )
+                .with_suggestion(sim_models::suggest::closest(
+                    &b.site,
+                    scenario.fabric.sites.iter().map(|s| s.name.as_str()),
+                )),
+            );
+            continue;
+        };
+        match b.expand(site, catalog, &path) {
+            Ok((clusters, mw)) => {
+                site.clusters.extend(clusters);
+                site.power_cap_mw += mw;
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
 }

@@ -224,3 +224,62 @@ count = 1024
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_buildout_adds_a_cluster_every_week() {
+    let dir = temp_dir("validate-buildout");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("grow.toml");
+    std::fs::write(
+        &file,
+        r#"[sim]
+horizon = "60d"
+seed = 1
+
+[sites.dc]
+cloud = "aws"
+region = "us-east-1"
+power_cap_mw = 2
+
+[sites.dc.clusters.h100]
+accelerator = "h100"
+count = 1024
+
+[[buildouts]]
+site = "dc"
+accelerator = "h100"
+mw_per_week = 10
+until = "28d"
+"#,
+    )
+    .unwrap();
+    let out = fabricsim(&["validate", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    // 10 MW / (1,275 W x 1.15) = 6,820 H100, whole 8-GPU nodes: 6,816 a week, 4 weeks.
+    assert!(text.contains("5 clusters"), "{text}");
+    assert!(
+        text.contains(&format!("{} accelerators", 1024 + 4 * 6816)),
+        "{text}"
+    );
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("site = \"dc\"", "site = \"dx\""),
+    )
+    .unwrap();
+    let out = fabricsim(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("buildouts[0].site") && err.contains("did you mean \"dc\""),
+        "{err}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

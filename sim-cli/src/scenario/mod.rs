@@ -194,6 +194,8 @@ pub struct Scenario {
     pub failures: FailureSpec,
     /// `[[outages]]`, in file order (checked by `OutagePlan::build`).
     pub outages: Vec<ScriptedOutageSpec>,
+    /// `[[buildouts]]`, in file order (expanded into weekly clusters before the fabric is built).
+    pub buildouts: Vec<sim_models::topology::BuildoutSpec>,
     /// `[[background_outages]]`, in file order, calibrated values filled in.
     pub background_outages: Vec<BackgroundOutageSpec>,
     /// `[[maintenance]]`, in file order.
@@ -250,6 +252,7 @@ pub fn parse_lenient(file_name: &str, text: &str) -> Result<(Scenario, Diagnosti
         generators: parts.generators,
         failures: parts.failures,
         outages: parts.outages,
+        buildouts: parts.buildouts,
         background_outages: parts.background_outages,
         maintenance: parts.maintenance,
         power: parts.power,

@@ -187,6 +187,7 @@ pub(crate) const TOP_LEVEL: &[&str] = &[
     "sim",
     "network",
     "sites",
+    "buildouts",
     "catalog",
     "jobs",
     "job_generators",
@@ -392,6 +393,66 @@ pub(crate) mod site {
             RACK_NODES,
             SCALEUP_DOMAIN,
             CLUSTER_ONLINE_FROM,
+        ],
+        children: &[],
+    };
+}
+
+/// `[[buildouts]]`: capacity added at a rate.
+pub(crate) mod buildout {
+    use super::*;
+
+    /// `site`.
+    pub(crate) const SITE: Field = req("site", Kind::Str, "The site key that grows.");
+    /// `accelerator`.
+    pub(crate) const ACCELERATOR: Field = req(
+        "accelerator",
+        Kind::Str,
+        "Accelerator key of the added clusters; the site's cloud must offer it.",
+    );
+    /// `mw_per_week`.
+    pub(crate) const MW_PER_WEEK: Field = req(
+        "mw_per_week",
+        Kind::PositiveNumber,
+        "Facility power added per week, MW (chips at full load with host share and PUE).",
+    );
+    /// `start`.
+    pub(crate) const START: Field = def(
+        "start",
+        Kind::Duration,
+        "\"0s\"",
+        "When the first weekly cluster comes online.",
+    );
+    /// `until`.
+    pub(crate) const UNTIL: Field = req(
+        "until",
+        Kind::PositiveDuration,
+        "No cluster comes online at or after this time.",
+    );
+    /// `node_size`.
+    pub(crate) const NODE_SIZE: Field = opt(
+        "node_size",
+        Kind::PositiveInt,
+        "the accelerator's usual instance size",
+        "Accelerators per node.",
+    );
+    /// `rack_nodes`.
+    pub(crate) const RACK_NODES: Field =
+        def("rack_nodes", Kind::PositiveInt, "4", "Nodes per rack.");
+    /// The array-of-tables element.
+    pub(crate) const TABLE: Table = Table {
+        header: "[[buildouts]]",
+        doc: "Optional, any number. A buildout adds one cluster per week to a site, each worth \
+              `mw_per_week` of facility power, from `start` until `until`; the site's cap \
+              grows by what is built.",
+        fields: &[
+            SITE,
+            ACCELERATOR,
+            MW_PER_WEEK,
+            START,
+            UNTIL,
+            NODE_SIZE,
+            RACK_NODES,
         ],
         children: &[],
     };
@@ -1215,6 +1276,7 @@ pub(crate) const TABLES: &[Table] = &[
     network::LINK,
     site::SITE,
     site::CLUSTER,
+    buildout::TABLE,
     catalog::TABLE,
     catalog::ACCELERATOR,
     catalog::CLOUD,

@@ -1381,6 +1381,8 @@ fn documented_defaults_match_the_walker() {
         ("online_from", "\"0s\""),
         ("rack_nodes", "4"),
         ("online_from", "\"0s\""),
+        ("start", "\"0s\""),
+        ("rack_nodes", "4"),
     ];
     want.extend(job);
     want.extend(job);

@@ -57,6 +57,7 @@ pub(crate) struct Parts {
     pub(crate) generators: Vec<JobGeneratorSpec>,
     pub(crate) failures: FailureSpec,
     pub(crate) outages: Vec<ScriptedOutageSpec>,
+    pub(crate) buildouts: Vec<sim_models::topology::BuildoutSpec>,
     pub(crate) background_outages: Vec<BackgroundOutageSpec>,
     pub(crate) maintenance: Vec<MaintenanceSpec>,
     pub(crate) power: PowerSection,
@@ -78,6 +79,7 @@ impl Default for Parts {
             generators: Vec::new(),
             failures: FailureSpec::default(),
             outages: Vec::new(),
+            buildouts: Vec::new(),
             background_outages: Vec::new(),
             maintenance: Vec::new(),
             power: PowerSection::default(),
@@ -129,6 +131,11 @@ impl Walker {
         if let Some(t) = self.optional_table(root, &[], "failures", failures::TABLE.header) {
             parts.failures = self.failures(t);
         }
+        parts.buildouts = self
+            .array_tables(root, "buildouts", schema::buildout::TABLE.header)
+            .into_iter()
+            .map(|(t, p)| self.buildout(t, &p))
+            .collect();
         parts.outages = self
             .array_tables(root, "outages", outage::SCRIPTED.header)
             .into_iter()
@@ -1251,6 +1258,20 @@ impl Walker {
         let mut category = FailureCategory::new(name, scope, rate, repair);
         category.ttf_shape = shape;
         category
+    }
+
+    fn buildout(&mut self, t: &DeTable<'_>, path: &[String]) -> sim_models::topology::BuildoutSpec {
+        use schema::buildout as b;
+        self.check_keys(t, path, &b::TABLE);
+        sim_models::topology::BuildoutSpec {
+            site: self.str(t, path, &b::SITE).unwrap_or_default(),
+            accelerator: self.str(t, path, &b::ACCELERATOR).unwrap_or_default(),
+            mw_per_week: self.number(t, path, &b::MW_PER_WEEK).unwrap_or(1.0),
+            start: SimTime::ZERO + self.duration(t, path, &b::START).unwrap_or_default(),
+            until: SimTime::ZERO + self.duration(t, path, &b::UNTIL).unwrap_or_default(),
+            node_size: self.u32(t, path, &b::NODE_SIZE),
+            rack_nodes: self.u32(t, path, &b::RACK_NODES).unwrap_or(4),
+        }
     }
 
     fn scripted_outage(&mut self, t: &DeTable<'_>, path: &[String]) -> ScriptedOutageSpec {

@@ -72,11 +72,13 @@
 //! ```
 
 mod build;
+mod buildout;
 mod fabric;
 mod ids;
 mod spec;
 mod synthetic;
 
+pub use buildout::BuildoutSpec;
 pub use fabric::{Cluster, DomainRanges, Fabric, Site};
 pub use ids::*;
 pub use spec::*;
