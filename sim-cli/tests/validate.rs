@@ -278,7 +278,7 @@ until = "28d"
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("buildouts[0].site") && err.contains("did you mean \"dc\""),
+        err.contains(":15:8: buildouts") && err.contains("did you mean \"dc\""),
         "{err}"
     );
     std::fs::remove_dir_all(dir).ok();
