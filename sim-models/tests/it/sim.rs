@@ -66,6 +66,14 @@ fn network(catalog: &Catalog, fabric: &Fabric) -> Net {
     }
 }
 
+/// The power and money inputs of a run (none by default).
+#[derive(Default)]
+struct Extras {
+    power: Vec<sim_models::power::SitePowerSpec>,
+    curtailments: CurtailmentPlan,
+    commitments: Vec<sim_models::accounting::CommitmentSpec>,
+}
+
 fn run(
     catalog: &Catalog,
     fabric: &Fabric,
@@ -74,6 +82,23 @@ fn run(
     outages: OutagePlan,
     horizon: SimTime,
     seed: u64,
+) -> RunSummary {
+    let extras = Extras::default();
+    run_with(
+        catalog, fabric, jobs, failures, outages, horizon, seed, extras,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_with(
+    catalog: &Catalog,
+    fabric: &Fabric,
+    jobs: Vec<TrainingJobSpec>,
+    failures: FailureModel,
+    outages: OutagePlan,
+    horizon: SimTime,
+    seed: u64,
+    extras: Extras,
 ) -> RunSummary {
     let net = network(catalog, fabric);
     let run = TrainingRun {
@@ -89,9 +114,9 @@ fn run(
         outages,
         horizon,
         seed,
-        power: Vec::new(),
-        curtailments: CurtailmentPlan::default(),
-        commitments: Vec::new(),
+        power: extras.power,
+        curtailments: extras.curtailments,
+        commitments: extras.commitments,
         carbon: Vec::new(),
     };
     TrainingSim::new(run, Box::new(FirstFit)).unwrap().run()
@@ -455,26 +480,23 @@ fn policy_run(
     };
     let curtailments =
         CurtailmentPlan::build(&["dc"], &power, horizon, &specs, &RngStreams::new(1)).unwrap();
-    let net = network(&catalog, &fabric);
-    let run = TrainingRun {
-        fabric: &fabric,
-        catalog: &catalog,
-        network: Network {
-            wan: &net.wan,
-            rtt: &net.rtt,
-            prices: &net.prices,
-        },
-        jobs: vec![job("high", 1), job("low", 0)],
-        failures: FailureModel::builtin("none").unwrap(),
-        outages: OutagePlan::default(),
-        horizon,
-        seed: 1,
+    let extras = Extras {
         power,
         curtailments,
-        commitments: Vec::new(),
-        carbon: Vec::new(),
+        ..Extras::default()
     };
-    TrainingSim::new(run, Box::new(FirstFit)).unwrap().run()
+    let jobs = vec![job("high", 1), job("low", 0)];
+    let none = FailureModel::builtin("none").unwrap();
+    run_with(
+        &catalog,
+        &fabric,
+        jobs,
+        none,
+        OutagePlan::default(),
+        horizon,
+        1,
+        extras,
+    )
 }
 
 /// `refuse`: with room for one 512-chip job at full power, the second waits for the first.
@@ -530,38 +552,35 @@ fn committed_spend_burns_down_with_the_jobs_cost() {
     let catalog = Catalog::builtin();
     let fabric = one_cluster(&catalog, 125, 4);
     let horizon = SimTime::ZERO + SimDuration::from_hours(24);
-    let net = network(&catalog, &fabric);
-    let run = TrainingRun {
-        fabric: &fabric,
-        catalog: &catalog,
-        network: Network {
-            wan: &net.wan,
-            rtt: &net.rtt,
-            prices: &net.prices,
+    let job = TrainingJobSpec::new(
+        "job",
+        7e9,
+        JobWork::Duration(SimDuration::from_days(30)),
+        1_000,
+    );
+    let commitments = vec![CommitmentSpec {
+        cloud: "aws".into(),
+        kind: CommitmentKind::Spend {
+            total_usd: 1e6,
+            start: SimTime::ZERO,
+            period: SimDuration::from_days(10),
         },
-        jobs: vec![TrainingJobSpec::new(
-            "job",
-            7e9,
-            JobWork::Duration(SimDuration::from_days(30)),
-            1_000,
-        )],
-        failures: FailureModel::builtin("none").unwrap(),
-        outages: OutagePlan::default(),
-        horizon,
-        seed: 1,
-        power: Vec::new(),
-        curtailments: CurtailmentPlan::default(),
-        commitments: vec![CommitmentSpec {
-            cloud: "aws".into(),
-            kind: CommitmentKind::Spend {
-                total_usd: 1e6,
-                start: SimTime::ZERO,
-                period: SimDuration::from_days(10),
-            },
-        }],
-        carbon: Vec::new(),
+    }];
+    let extras = Extras {
+        commitments,
+        ..Extras::default()
     };
-    let s = TrainingSim::new(run, Box::new(FirstFit)).unwrap().run();
+    let none = FailureModel::builtin("none").unwrap();
+    let s = run_with(
+        &catalog,
+        &fabric,
+        vec![job],
+        none,
+        OutagePlan::default(),
+        horizon,
+        1,
+        extras,
+    );
     let price = catalog
         .offering("aws", "h100")
         .unwrap()
