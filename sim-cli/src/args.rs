@@ -59,6 +59,19 @@ pub struct RunArgs {
     /// Replaces the scenario's `[sim] seed`.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Write power.csv at this resolution (e.g. "1h": each site's state at every whole
+    /// hour) instead of a row at every change.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub power_resolution: Option<sim_core::time::SimDuration>,
+}
+
+/// Parses a `--power-resolution` value with fabricsim's duration grammar; must be positive.
+fn parse_duration(text: &str) -> Result<sim_core::time::SimDuration, String> {
+    match text.parse::<sim_core::time::SimDuration>() {
+        Ok(d) if d.is_zero() => Err("the resolution must be positive, e.g. \"1h\"".to_owned()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Arguments of `fabricsim validate`.

@@ -56,7 +56,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                     "interruptions.csv",
                     &run::interruptions_csv(&resolved, summary),
                 )?;
-                run::write_atomically(dir, "power.csv", &run::power_csv(summary))?;
+                run::write_atomically(
+                    dir,
+                    "power.csv",
+                    &run::power_csv(summary, args.power_resolution),
+                )?;
                 println!(
                     "wrote {}/summary.csv, interruptions.csv and power.csv",
                     dir.display()

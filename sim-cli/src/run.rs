@@ -298,8 +298,17 @@ pub fn interruptions_csv(r: &Resolved, s: &RunSummary) -> String {
     t.to_csv()
 }
 
-/// `power.csv`: one row per change of a site's power state.
-pub fn power_csv(s: &RunSummary) -> String {
+/// `power.csv`: one row per change of a site's power state, or, with a `resolution`, each
+/// site's state in force at every multiple of it from 0 to the horizon.
+pub fn power_csv(s: &RunSummary, resolution: Option<sim_core::time::SimDuration>) -> String {
+    let sampled: Vec<sim_models::sim::PowerRecord>;
+    let records: &[sim_models::sim::PowerRecord] = match resolution {
+        None => &s.power,
+        Some(step) => {
+            sampled = sample_power(s, step);
+            &sampled
+        }
+    };
     let mut t = Table::new(&[
         ("time_h", Align::Right),
         ("site", Align::Left),
@@ -308,7 +317,7 @@ pub fn power_csv(s: &RunSummary) -> String {
         ("draw_mw", Align::Right),
         ("throttle", Align::Right),
     ]);
-    for p in &s.power {
+    for p in records {
         t.push(vec![
             format!("{:.6}", p.time.as_secs_f64() / 3600.0),
             s.sites[p.site as usize].name.clone(),
@@ -319,6 +328,34 @@ pub fn power_csv(s: &RunSummary) -> String {
         ]);
     }
     t.to_csv()
+}
+
+/// Each site's last power state at or before every multiple of `step`, time-ordered.
+fn sample_power(
+    s: &RunSummary,
+    step: sim_core::time::SimDuration,
+) -> Vec<sim_models::sim::PowerRecord> {
+    let mut out = Vec::new();
+    let mut state: Vec<Option<sim_models::sim::PowerRecord>> = vec![None; s.sites.len()];
+    let mut next = 0;
+    let mut t = SimTime::ZERO;
+    while t <= s.horizon {
+        while next < s.power.len() && s.power[next].time <= t {
+            state[s.power[next].site as usize] = Some(s.power[next]);
+            next += 1;
+        }
+        out.extend(
+            state
+                .iter()
+                .flatten()
+                .map(|p| sim_models::sim::PowerRecord { time: t, ..*p }),
+        );
+        match t.checked_add(step) {
+            Some(n) => t = n,
+            None => break,
+        }
+    }
+    out
 }
 
 /// Writes `text` to `dir/name` through a temporary file and a rename, so a reader never

@@ -203,3 +203,39 @@ fn hourly_carbon_profiles_drive_the_site_carbon() {
         "{doubled} vs {catalog}"
     );
 }
+
+#[test]
+fn power_csv_at_a_resolution_has_one_row_per_site_per_step() {
+    let dir = temp_dir("run-resolution");
+    let file = repo_path("experiments/power-cap/curtailed.toml");
+    let out = fabricsim(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--power-resolution",
+        "1h",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let power = read(&dir, "power.csv");
+    // 10 days: hours 0..=240, one site.
+    assert_eq!(power.lines().count() - 1, 241);
+    let at = |h: &str| power.lines().find(|l| l.starts_with(h)).unwrap().to_owned();
+    assert!(
+        at("48.000000,").ends_with(",0.676047"),
+        "{}",
+        at("48.000000,")
+    );
+    assert!(
+        at("72.000000,").ends_with(",1.000000"),
+        "{}",
+        at("72.000000,")
+    );
+    let bad = fabricsim(&["run", "--power-resolution", "0s"]);
+    assert_eq!(bad.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).ok();
+}
