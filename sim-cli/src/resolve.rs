@@ -217,19 +217,12 @@ fn power_inputs(
     };
     for (i, r) in p.random_curtailments.iter().enumerate() {
         let index = i.to_string();
-        if r.site.is_some() {
-            errors.push(ModelError::new(
-                &["random_curtailments", &index, "site"],
-                "a random curtailment process applies to every site; per-site processes are \
-                 not supported yet: remove `site`",
-            ));
-            continue;
-        }
         match sim_core::rng::LogNormal::from_median_p90(
             r.duration_median.as_secs_f64(),
             r.duration_p90.as_secs_f64(),
         ) {
             Ok(d) => specs.random.push(RandomCurtailmentSpec {
+                site: r.site.clone(),
                 rate_per_year: r.rate_per_year,
                 duration: d.into(),
                 cap_fraction: r.cap_fraction,

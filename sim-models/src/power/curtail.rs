@@ -37,6 +37,8 @@ pub struct CurtailmentSpec {
 /// adding a site leaves the others' draws unchanged.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RandomCurtailmentSpec {
+    /// The one site this process curtails; `None` gives every site its own process.
+    pub site: Option<String>,
     /// Events per site per year (finite, >= 0; 0 turns the process off).
     pub rate_per_year: f64,
     /// Length of each event (mean > 0).
@@ -150,6 +152,9 @@ impl RandomCurtailmentSpec {
             format!("curtailment/site#{index}")
         };
         for (site, name) in sites.iter().enumerate() {
+            if self.site.as_deref().is_some_and(|only| only != *name) {
+                continue;
+            }
             let mut rng = streams.stream(&format!("{family}/{name}"));
             let mut t = SimTime::ZERO;
             loop {
@@ -264,6 +269,9 @@ impl CurtailmentPlan {
                 ));
             }
             check_fraction(spec.cap_fraction, &at("cap_fraction"), &mut errors);
+            if let Some(site) = &spec.site {
+                site_index(site, &at("site"), &mut errors);
+            }
             let mean = spec.duration.mean_secs();
             if mean.is_nan() || mean <= 0.0 {
                 errors.push(ModelError::new(

@@ -374,6 +374,7 @@ fn site_power_spec_defaults_and_validation() {
 
 fn random(rate_per_year: f64) -> RandomCurtailmentSpec {
     RandomCurtailmentSpec {
+        site: None,
         rate_per_year,
         duration: DurationDist::from(SimDuration::from_hours(4)),
         cap_fraction: 0.6,
@@ -499,6 +500,7 @@ fn plan_reports_every_error_with_suggestions() {
             cap_fraction: 1.5,
         }],
         random: vec![RandomCurtailmentSpec {
+            site: None,
             rate_per_year: -1.0,
             ..random(1.0)
         }],
@@ -524,4 +526,29 @@ fn plan_reports_every_error_with_suggestions() {
     );
     assert_eq!(errors[0].suggestion.as_deref(), Some("aws-use1"));
     assert_eq!(errors[3].suggestion.as_deref(), Some("gcp-usc1"));
+}
+
+#[test]
+fn a_random_curtailment_process_can_target_one_site() {
+    let horizon = SimTime::ZERO + SimDuration::DAY * 365;
+    let names = ["s1", "s2"];
+    let power = vec![SitePowerSpec::default(); 2];
+    let only = |site: &str| CurtailmentSpecs {
+        random: vec![RandomCurtailmentSpec {
+            site: Some(site.to_owned()),
+            ..random(12.0)
+        }],
+        ..CurtailmentSpecs::default()
+    };
+    let plan =
+        CurtailmentPlan::build(&names, &power, horizon, &only("s2"), &RngStreams::new(1)).unwrap();
+    assert!(!plan.curtailments().is_empty());
+    assert!(plan.curtailments().iter().all(|c| c.site == 1));
+    // The targeted site sees the same draws as under an every-site process.
+    let all = random(12.0).curtailments(&names, horizon, &RngStreams::new(1));
+    let s2: Vec<_> = all.iter().filter(|c| c.site == 1).collect();
+    assert_eq!(plan.curtailments().len(), s2.len());
+    let err = CurtailmentPlan::build(&names, &power, horizon, &only("s3"), &RngStreams::new(1))
+        .unwrap_err();
+    assert_eq!(err[0].dotted_path(), "random_curtailments.0.site");
 }
