@@ -309,10 +309,19 @@ fn commitments(scenario: &Scenario) -> Vec<CommitmentSpec> {
         .iter()
         .map(|c| CommitmentSpec {
             cloud: c.cloud.clone(),
-            kind: CommitmentKind::Spend {
-                total_usd: c.total_usd,
-                start: c.start,
-                period: c.period,
+            kind: match &c.capacity {
+                Some((accelerator, count, usd_per_chip_hour)) => CommitmentKind::Capacity {
+                    accelerator: accelerator.clone(),
+                    count: *count,
+                    usd_per_chip_hour: *usd_per_chip_hour,
+                    start: c.start,
+                    period: c.period,
+                },
+                None => CommitmentKind::Spend {
+                    total_usd: c.total_usd.unwrap_or_default(),
+                    start: c.start,
+                    period: c.period,
+                },
             },
         })
         .collect()

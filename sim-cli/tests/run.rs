@@ -239,3 +239,28 @@ fn power_csv_at_a_resolution_has_one_row_per_site_per_step() {
     assert_eq!(bad.status.code(), Some(2));
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A capacity commitment is valued at count × price × period and burned down by spend.
+#[test]
+fn a_capacity_commitment_is_valued_at_the_catalog_price() {
+    let base = std::fs::read_to_string(repo_path("experiments/power-cap/baseline.toml")).unwrap();
+    let dir = temp_dir("run-capacity");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("s.toml");
+    let extra = "[commitments.aws]\naccelerator = \"h100\"\ncount = 512\nperiod = \"10d\"\n";
+    std::fs::write(&file, format!("{base}\n{extra}")).unwrap();
+    let out = fabricsim(&["run", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    // 512 × $12.29 × 240 h = $1.51M; the job spends 1,024 × 115.5 h × $12.29 = $1.45M.
+    let row = text.lines().find(|l| l.starts_with("aws ")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], "1.51", "{row}");
+    assert_eq!(cells[2], "1.51", "{row}");
+    assert_eq!(cells[5], "0.00", "nothing above the commitment: {row}");
+    std::fs::remove_dir_all(dir).ok();
+}

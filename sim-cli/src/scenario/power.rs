@@ -82,8 +82,10 @@ pub struct GridOutage {
 pub struct Commitment {
     /// The cloud key (the table name; checked against the catalog by the run).
     pub cloud: String,
-    /// `total_usd`: spend committed over the whole period, USD (> 0).
-    pub total_usd: f64,
+    /// `total_usd`: spend committed over the whole period, USD (> 0), for a spend commitment.
+    pub total_usd: Option<f64>,
+    /// `accelerator`, `count` and optional `usd_per_chip_hour`, for a capacity commitment.
+    pub capacity: Option<(String, u32, Option<f64>)>,
     /// `start`: when the commitment starts (`0s` when absent).
     pub start: SimTime,
     /// `period`: length of the commitment (> 0), e.g. `"2555d"`.

@@ -1219,10 +1219,32 @@ pub(crate) mod commitment {
     use super::*;
 
     /// `total_usd`.
-    pub(crate) const TOTAL_USD: Field = req(
+    pub(crate) const TOTAL_USD: Field = opt(
         "total_usd",
         Kind::PositiveNumber,
+        "give `accelerator` and `count` (a capacity commitment)",
         "Committed spend over the whole period, USD.",
+    );
+    /// `accelerator`.
+    pub(crate) const ACCELERATOR: Field = opt(
+        "accelerator",
+        Kind::Str,
+        "give `total_usd`",
+        "Accelerator key of a capacity commitment (with `count`).",
+    );
+    /// `count`.
+    pub(crate) const COUNT: Field = opt(
+        "count",
+        Kind::PositiveInt,
+        "give `total_usd`",
+        "Accelerators committed for the whole period (with `accelerator`).",
+    );
+    /// `usd_per_chip_hour`.
+    pub(crate) const USD_PER_CHIP_HOUR: Field = opt(
+        "usd_per_chip_hour",
+        Kind::PositiveNumber,
+        "the catalog's on-demand price of that accelerator in that cloud",
+        "Committed price of a capacity commitment.",
     );
     /// `start`.
     pub(crate) const START: Field = def(
@@ -1240,9 +1262,18 @@ pub(crate) mod commitment {
     /// The table.
     pub(crate) const TABLE: Table = Table {
         header: "[commitments.<cloud>]",
-        doc: "Optional, at most one per cloud. A spend commitment with a cloud; the table \
-              name is the cloud key (checked against the catalog when the run is built).",
-        fields: &[TOTAL_USD, START, PERIOD],
+        doc: "Optional, at most one per cloud. A commitment with a cloud, either of spend \
+              (`total_usd`) or of capacity (`accelerator` + `count`, valued at the price over \
+              the period); the table name is the cloud key (checked against the catalog when \
+              the run is built). The jobs' on-demand spend in that cloud burns it down.",
+        fields: &[
+            TOTAL_USD,
+            ACCELERATOR,
+            COUNT,
+            USD_PER_CHIP_HOUR,
+            START,
+            PERIOD,
+        ],
         children: &[],
     };
 }

@@ -1645,7 +1645,8 @@ fn full_example_parses_power_commitments_and_carbon() {
         p.commitments,
         [Commitment {
             cloud: "aws".into(),
-            total_usd: 2.5e9,
+            total_usd: Some(2.5e9),
+            capacity: None,
             start: SimTime::ZERO,
             period: SimDuration::from_days(2555),
         }]
@@ -1691,7 +1692,8 @@ fn every_power_section_parses_with_its_other_forms() {
         p.commitments,
         [Commitment {
             cloud: "gcp".into(),
-            total_usd: 1e6,
+            total_usd: Some(1e6),
+            capacity: None,
             start: SimTime::ZERO + SimDuration::from_days(30),
             period: SimDuration::from_days(365),
         }]

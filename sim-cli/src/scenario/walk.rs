@@ -1494,9 +1494,19 @@ impl Walker {
     fn commitment(&mut self, cloud: String, t: &DeTable<'_>, path: &[String]) -> Commitment {
         use commitment as c;
         self.check_keys(t, path, &c::TABLE);
+        let total_usd = self.number(t, path, &c::TOTAL_USD);
+        let accelerator = self.str(t, path, &c::ACCELERATOR);
+        let count = self.u32(t, path, &c::COUNT);
+        let price = self.number(t, path, &c::USD_PER_CHIP_HOUR);
+        let groups: &[&[&str]] = &[&["total_usd"], &["accelerator", "count"]];
+        let capacity = match self.exclusive(t, path, groups, "the commitment", true) {
+            Some(1) => accelerator.zip(count).map(|(a, n)| (a, n, price)),
+            _ => None,
+        };
         Commitment {
             cloud,
-            total_usd: self.number(t, path, &c::TOTAL_USD).unwrap_or_default(),
+            total_usd: if capacity.is_some() { None } else { total_usd },
+            capacity,
             start: SimTime::ZERO + self.duration(t, path, &c::START).unwrap_or_default(),
             period: self.duration(t, path, &c::PERIOD).unwrap_or_default(),
         }
