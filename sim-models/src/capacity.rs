@@ -38,6 +38,8 @@ pub struct Capacity {
     free: Vec<Vec<u32>>,
     /// Per cluster, the number of idle nodes with no node-level failure.
     idle_healthy: Vec<u32>,
+    /// Per cluster, the number of nodes held down by node-level failures.
+    down_nodes: Vec<u32>,
     /// Scratch buffer for nodes skipped during an allocation.
     skipped: Vec<u32>,
 }
@@ -69,6 +71,7 @@ impl Capacity {
             site_down: vec![0; fabric.sites().len()],
             region_down: vec![0; max_index(&|s| u32::from(s.region.0))],
             cloud_down: vec![0; max_index(&|s| u32::from(s.cloud.0))],
+            down_nodes: vec![0; fabric.clusters().len()],
             free,
             idle_healthy,
             skipped: Vec::new(),
@@ -84,6 +87,11 @@ impl Capacity {
     /// allocation there can get: rack and larger outages are checked when allocating).
     pub fn idle_healthy(&self, cluster: ClusterId) -> u32 {
         self.idle_healthy[cluster.0 as usize]
+    }
+
+    /// Nodes of `cluster` held down by a node-level (node or accelerator) failure.
+    pub fn down_nodes(&self, cluster: ClusterId) -> u32 {
+        self.down_nodes[cluster.0 as usize]
     }
 
     /// Whether every domain above the nodes of `cluster` (cluster, site, region, cloud) is up.
@@ -228,6 +236,9 @@ impl Capacity {
     fn node_failed(&mut self, fabric: &Fabric, n: NodeId, jobs: &mut Vec<u32>) {
         let node = n.0 as usize;
         self.node_down[node] += 1;
+        if self.node_down[node] == 1 {
+            self.down_nodes[fabric.cluster_of_node(n).0 as usize] += 1;
+        }
         let owner = self.owner[node];
         if owner != FREE {
             jobs.push(owner);
@@ -242,6 +253,9 @@ impl Capacity {
         self.node_down[node] = self.node_down[node]
             .checked_sub(1)
             .expect("invariant: a node is repaired only after it failed");
+        if self.node_down[node] == 0 {
+            self.down_nodes[fabric.cluster_of_node(n).0 as usize] -= 1;
+        }
         if self.node_down[node] == 0 && self.owner[node] == FREE {
             self.push_free(fabric, n.0);
         }

@@ -711,6 +711,7 @@ impl<'a> TrainingSim<'a> {
                 self.interrupt_hit(Cause::Power, FailureDomain::Site(SiteId(s as u16)), ctx);
             }
         }
+        self.refresh_loads(s, now);
         let site = &mut self.sites[s];
         let decision = site.power.throttle_for_cap(cap);
         let throttle = decision.throughput_fraction * decision.running_fraction;
@@ -782,6 +783,36 @@ impl<'a> TrainingSim<'a> {
             facility_w += f64::from(count) * chip * site.power.pue;
         }
         self.jobs[j as usize].energy.set(now, it_w, facility_w);
+    }
+
+    /// Sets each cluster load's idle and down counts of site `s` from capacity: chips of a
+    /// cluster not yet online, and of nodes held down by a failure, draw nothing.
+    fn refresh_loads(&mut self, s: usize, now: SimTime) {
+        let fabric = self.run.fabric;
+        let site = fabric.site(SiteId(s as u16));
+        for (i, c) in fabric.clusters_of(site.id).iter().enumerate() {
+            let count = c.accelerator_count();
+            let down = if c.online_from > now {
+                count
+            } else {
+                (self.capacity.down_nodes(c.id) * c.node_size).min(count)
+            };
+            let load = &mut self.sites[s].power.loads[i];
+            load.down = down;
+            load.idle = count.saturating_sub(load.busy + down);
+        }
+    }
+
+    /// The site of a node-level or rack-level failure domain.
+    fn site_of(&self, domain: FailureDomain) -> Option<usize> {
+        let fabric = self.run.fabric;
+        let cluster = match domain {
+            FailureDomain::Accelerator(a) => fabric.cluster_of_accelerator(a),
+            FailureDomain::Node(n) => fabric.cluster_of_node(n),
+            FailureDomain::Rack(r) => fabric.cluster_of_rack(r),
+            _ => return None,
+        };
+        Some(fabric.cluster(cluster).site.0 as usize)
     }
 
     /// The power load of cluster `id` in its site.
@@ -929,6 +960,9 @@ impl<'a> TrainingSim<'a> {
         if self.capacity.node_up(fabric, fabric.node_of(victim)) {
             let domain = category.scope.domain(fabric, victim);
             self.capacity.take_down(fabric, domain, &mut self.hit);
+            if let Some(site) = self.site_of(domain) {
+                self.recompute_site(site, ctx);
+            }
             let (_, _, repair_rng) = self.failure[c]
                 .as_mut()
                 .expect("a pending draw has a sampler");
@@ -973,6 +1007,9 @@ impl<'a> TrainingSim<'a> {
                 .scope
                 .domain(fabric, victim);
             self.capacity.take_down(fabric, domain, &mut self.hit);
+            if let Some(site) = self.site_of(domain) {
+                self.recompute_site(site, ctx);
+            }
             let c = fabric.cluster_of_node(crate::topology::NodeId(node)).0 as usize;
             let (_, rng) = self.weibull[c].as_mut().expect("a node draw has a sampler");
             let repair = self.run.failures.sample_repair(draw.category, rng);
@@ -1092,6 +1129,9 @@ impl Model for TrainingSim<'_> {
             Ev::NodeFailure(node) => self.on_node_failure(node, ctx),
             Ev::Repair(domain) => {
                 self.capacity.bring_up(fabric, domain);
+                if let Some(site) = self.site_of(domain) {
+                    self.recompute_site(site, ctx);
+                }
                 self.schedule_waiting(ctx);
             }
             Ev::OutageStart(i) => {
