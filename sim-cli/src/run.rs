@@ -189,12 +189,14 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
     let _ = writeln!(
         text,
         "\nFleet: {completed}/{} jobs completed, utilisation {:.1}%, {:.0} accelerator-hours lost, \
-         goodput {:.1} EFLOP, on-demand cost ${:.1}M, {:.0} MWh, {:.0} t CO2, mean ETTR {}",
+         goodput {:.1} EFLOP, on-demand cost ${:.1}M + WAN egress ${:.2}M, {:.0} MWh, {:.0} t CO2, \
+         mean ETTR {}",
         s.jobs.len(),
         100.0 * s.utilisation,
         s.lost_accel_h(),
         s.goodput_eflop(),
         s.cost_usd() / 1e6,
+        s.egress_usd() / 1e6,
         s.energy_mwh(),
         s.co2_t(),
         s.mean_ettr()
@@ -237,6 +239,7 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
         ("util", Align::Right),
         ("accel_hours", Align::Right),
         ("cost_usd", Align::Right),
+        ("egress_usd", Align::Right),
         ("energy_mwh", Align::Right),
         ("co2_t", Align::Right),
         ("throttled_accel_h", Align::Right),
@@ -264,6 +267,7 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
         format!("{:.6}", s.utilisation),
         format!("{:.6}", s.accel_hours()),
         format!("{:.2}", s.cost_usd()),
+        format!("{:.2}", s.egress_usd()),
         format!("{:.6}", s.energy_mwh()),
         format!("{:.6}", s.co2_t()),
         format!("{:.6}", s.throttled_accel_h()),

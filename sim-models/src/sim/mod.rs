@@ -208,6 +208,8 @@ struct Segment {
     usd_per_h: f64,
     /// Accelerators of the allocation with no known price.
     unpriced: u32,
+    /// WAN egress cost per useful FLOP of a job spanning sites (0 within one site).
+    egress_usd_per_flop: f64,
 }
 
 /// A job's state during the run.
@@ -597,6 +599,23 @@ impl<'a> TrainingSim<'a> {
             alloc = alloc.with_span(WanSpan::from_path(sites.len() as u32, &slowest));
         }
         let rate = JobRate::new(spec, &alloc);
+        // Cross-site sync: a ring over the sites, each sending 2(s-1)/s of the gradient
+        // to the next per step, priced by the network's egress model.
+        let egress_usd_per_flop = if sites.len() > 1 && rate.step_flops > 0.0 {
+            let n = sites.len();
+            let gradient_gb = crate::workload::GRADIENT_BYTES_PER_PARAM * spec.params / 1e9;
+            let share = 2.0 * (n as f64 - 1.0) / n as f64;
+            let per_step: f64 = (0..n)
+                .map(|i| {
+                    let from = fabric.site(sites[i]).region;
+                    let to = fabric.site(sites[(i + 1) % n]).region;
+                    share * gradient_gb * self.run.network.prices.usd_per_gb(from, to)
+                })
+                .sum();
+            per_step / rate.step_flops
+        } else {
+            0.0
+        };
         let (full_rate, flops_per_unit) = match spec.work {
             JobWork::Tokens(_) => (rate.useful_flops_per_s, 1.0),
             JobWork::Duration(_) => (1.0, rate.useful_flops_per_s),
@@ -636,6 +655,7 @@ impl<'a> TrainingSim<'a> {
             finish,
             usd_per_h,
             unpriced,
+            egress_usd_per_flop,
         });
         let mut held_now = std::mem::take(&mut state.held);
         held_now.clear();
@@ -879,11 +899,15 @@ impl<'a> TrainingSim<'a> {
 
     /// Bills a segment's allocation from its start to `now`: accelerator-hours and
     /// on-demand cost (restart, checkpoint and lost time are paid for too).
-    fn bill(report: &mut JobReport, seg: &Segment, held: u32, now: SimTime) {
-        let hours = now.saturating_duration_since(seg.start).as_hours_f64();
+    fn bill(report: &mut JobReport, progress: &Progress, seg: &Segment, held: u32, now: SimTime) {
+        let elapsed = now.saturating_duration_since(seg.start);
+        let hours = elapsed.as_hours_f64();
         report.accel_hours += hours * f64::from(held);
         report.unpriced_accel_hours += hours * f64::from(seg.unpriced);
         report.cost_usd += hours * seg.usd_per_h;
+        // WAN egress follows the steps taken, kept or later lost.
+        let units = progress.units_at(seg.timeline.compute_done(elapsed).as_secs_f64());
+        report.egress_usd += units * seg.flops_per_unit * seg.egress_usd_per_flop;
     }
 
     /// Ends `job`'s segment at `now`: banks the committed work, counts the lost work, frees
@@ -894,7 +918,13 @@ impl<'a> TrainingSim<'a> {
         let Some(seg) = state.segment.take() else {
             return 0.0;
         };
-        Self::bill(&mut state.report, &seg, state.accelerators_held, now);
+        Self::bill(
+            &mut state.report,
+            &state.progress,
+            &seg,
+            state.accelerators_held,
+            now,
+        );
         let elapsed = now.saturating_duration_since(seg.start);
         let done = seg.timeline.compute_done(elapsed).as_secs_f64();
         let committed = if planned {
@@ -1030,7 +1060,13 @@ impl<'a> TrainingSim<'a> {
         for job in 0..self.jobs.len() as u32 {
             let state = &mut self.jobs[job as usize];
             if let Some(seg) = &state.segment {
-                Self::bill(&mut state.report, seg, state.accelerators_held, horizon);
+                Self::bill(
+                    &mut state.report,
+                    &state.progress,
+                    seg,
+                    state.accelerators_held,
+                    horizon,
+                );
                 let elapsed = horizon.saturating_duration_since(seg.start);
                 let committed = seg.timeline.committed_compute(elapsed).as_secs_f64();
                 state.report.useful_compute_s += committed;
@@ -1104,7 +1140,13 @@ impl Model for TrainingSim<'_> {
                 let now = ctx.now();
                 let state = &mut self.jobs[job as usize];
                 if let Some(seg) = &state.segment {
-                    Self::bill(&mut state.report, seg, state.accelerators_held, now);
+                    Self::bill(
+                        &mut state.report,
+                        &state.progress,
+                        seg,
+                        state.accelerators_held,
+                        now,
+                    );
                     let elapsed = now.saturating_duration_since(seg.start);
                     let done = seg.timeline.compute_done(elapsed).as_secs_f64();
                     state.report.useful_compute_s += done;

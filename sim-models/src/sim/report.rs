@@ -99,6 +99,8 @@ pub struct JobReport {
     pub unpriced_accel_hours: f64,
     /// Facility energy of its busy chips (at their sites' power limits, times PUE), MWh.
     pub energy_facility_mwh: f64,
+    /// WAN egress cost of its cross-site gradient sync, USD (0 within one site).
+    pub egress_usd: f64,
 }
 
 impl JobReport {
@@ -120,6 +122,7 @@ impl JobReport {
             cost_usd: 0.0,
             unpriced_accel_hours: 0.0,
             energy_facility_mwh: 0.0,
+            egress_usd: 0.0,
         }
     }
 
@@ -231,6 +234,11 @@ impl RunSummary {
     /// On-demand cost of all jobs, USD.
     pub fn cost_usd(&self) -> f64 {
         self.jobs.iter().map(|j| j.cost_usd).sum()
+    }
+
+    /// WAN egress cost of all jobs, USD.
+    pub fn egress_usd(&self) -> f64 {
+        self.jobs.iter().map(|j| j.egress_usd).sum()
     }
 
     /// Accelerator-hours held by all jobs.

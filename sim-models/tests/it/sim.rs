@@ -651,3 +651,67 @@ fn a_cluster_coming_online_later_starts_its_work_then() {
         SimTime::ZERO
     );
 }
+
+/// A job spanning an AWS and an Azure site pays egress for its gradient ring: per step each
+/// site sends the gradient (2 × params bytes, bf16) once to the other, at its cloud's
+/// internet egress price.
+#[test]
+fn a_job_spanning_clouds_pays_egress_per_step() {
+    let catalog = Catalog::builtin();
+    let site = |name: &str, cloud: &str, region: &str| SiteSpec {
+        name: name.into(),
+        cloud: cloud.into(),
+        region: region.into(),
+        power_cap_mw: 100.0,
+        pue: None,
+        online_from: SimTime::ZERO,
+        clusters: vec![ClusterSpec {
+            name: "h100".into(),
+            accelerator: "h100".into(),
+            count: 512,
+            node_size: Some(8),
+            rack_nodes: 4,
+            scaleup_domain: None,
+            online_from: SimTime::ZERO,
+        }],
+    };
+    let fabric = FabricSpec {
+        sites: vec![site("a", "aws", "us-east-1"), site("b", "azure", "eastus")],
+    }
+    .build(&catalog)
+    .unwrap();
+    let mut job = TrainingJobSpec::new(
+        "job",
+        7e9,
+        JobWork::Duration(SimDuration::from_days(1)),
+        1_024,
+    );
+    job.multi_site = true;
+    let horizon = SimTime::ZERO + SimDuration::from_days(5);
+    let s = run(
+        &catalog,
+        &fabric,
+        vec![job.clone()],
+        FailureModel::builtin("none").unwrap(),
+        OutagePlan::default(),
+        horizon,
+        1,
+    );
+    let j = &s.jobs[0];
+    assert!(j.completed_at.is_some());
+    let egress = |cloud: &str| {
+        catalog
+            .cloud(catalog.cloud_id(cloud).unwrap())
+            .egress_usd_per_gb
+    };
+    let per_step = 14.0 * (egress("aws") + egress("azure"));
+    let steps = j.flops_done / job.step_flops();
+    assert!(
+        (j.egress_usd / (steps * per_step) - 1.0).abs() < 1e-6,
+        "{} vs {}",
+        j.egress_usd,
+        steps * per_step
+    );
+    assert!(j.egress_usd > 0.0);
+    assert_eq!(s.egress_usd(), j.egress_usd);
+}
