@@ -310,9 +310,8 @@ fn weibull_failures_follow_the_renewal_rate() {
     );
 }
 
-/// 1,000 H100 (125 nodes) busy for 24 h on AWS: accelerator-hours and on-demand cost by hand.
-#[test]
-fn cost_is_accelerator_hours_times_the_catalog_price() {
+/// 1,000 H100 (125 nodes of 8, aws/us-east-1) busy for 24 h, no failures.
+fn thousand_h100_for_a_day(extras: Extras) -> RunSummary {
     let catalog = Catalog::builtin();
     let fabric = one_cluster(&catalog, 125, 4);
     let horizon = SimTime::ZERO + SimDuration::from_hours(24);
@@ -322,15 +321,24 @@ fn cost_is_accelerator_hours_times_the_catalog_price() {
         JobWork::Duration(SimDuration::from_days(30)),
         1_000,
     );
-    let summary = run(
+    let none = FailureModel::builtin("none").unwrap();
+    run_with(
         &catalog,
         &fabric,
         vec![job],
-        FailureModel::builtin("none").unwrap(),
+        none,
         OutagePlan::default(),
         horizon,
         1,
-    );
+        extras,
+    )
+}
+
+/// 1,000 H100 (125 nodes) busy for 24 h on AWS: accelerator-hours and on-demand cost by hand.
+#[test]
+fn cost_is_accelerator_hours_times_the_catalog_price() {
+    let catalog = Catalog::builtin();
+    let summary = thousand_h100_for_a_day(Extras::default());
     let price = catalog
         .offering("aws", "h100")
         .unwrap()
@@ -350,24 +358,7 @@ fn cost_is_accelerator_hours_times_the_catalog_price() {
 /// 1,000 H100 at full load for 24 h: facility energy and CO2 by hand.
 #[test]
 fn energy_and_carbon_match_the_hand_calculation() {
-    let catalog = Catalog::builtin();
-    let fabric = one_cluster(&catalog, 125, 4);
-    let horizon = SimTime::ZERO + SimDuration::from_hours(24);
-    let job = TrainingJobSpec::new(
-        "job",
-        7e9,
-        JobWork::Duration(SimDuration::from_days(30)),
-        1_000,
-    );
-    let s = run(
-        &catalog,
-        &fabric,
-        vec![job],
-        FailureModel::builtin("none").unwrap(),
-        OutagePlan::default(),
-        horizon,
-        1,
-    );
+    let s = thousand_h100_for_a_day(Extras::default());
     // H100: 700 W board + 575 W host share = 1,275 W per chip at full load; PUE 1.15
     // (aws us-east-1); 1,000 chips × 1,275 W × 24 h = 30.6 MWh IT, 35.19 MWh facility;
     // grid 323.05 g/kWh: 35,190 kWh × 323.05 g = 11.368 t.
@@ -550,14 +541,6 @@ fn preempt_policy_stops_the_lowest_priority_job() {
 fn committed_spend_burns_down_with_the_jobs_cost() {
     use sim_models::accounting::{CommitmentKind, CommitmentSpec};
     let catalog = Catalog::builtin();
-    let fabric = one_cluster(&catalog, 125, 4);
-    let horizon = SimTime::ZERO + SimDuration::from_hours(24);
-    let job = TrainingJobSpec::new(
-        "job",
-        7e9,
-        JobWork::Duration(SimDuration::from_days(30)),
-        1_000,
-    );
     let commitments = vec![CommitmentSpec {
         cloud: "aws".into(),
         kind: CommitmentKind::Spend {
@@ -566,21 +549,10 @@ fn committed_spend_burns_down_with_the_jobs_cost() {
             period: SimDuration::from_days(10),
         },
     }];
-    let extras = Extras {
+    let s = thousand_h100_for_a_day(Extras {
         commitments,
         ..Extras::default()
-    };
-    let none = FailureModel::builtin("none").unwrap();
-    let s = run_with(
-        &catalog,
-        &fabric,
-        vec![job],
-        none,
-        OutagePlan::default(),
-        horizon,
-        1,
-        extras,
-    );
+    });
     let price = catalog
         .offering("aws", "h100")
         .unwrap()
