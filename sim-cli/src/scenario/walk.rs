@@ -557,20 +557,7 @@ impl Walker {
         field: &Field,
     ) -> Option<Vec<(u32, f64)>> {
         debug_assert_eq!(field.kind, Kind::SizeTable, "{}", field.key);
-        let (v, p) = self.value(table, path, field)?;
-        let DeValue::Array(items) = v.get_ref() else {
-            self.wrong_type(v, &p, &field.kind.expected());
-            return None;
-        };
-        if items.is_empty() {
-            self.error(
-                v.span(),
-                &p,
-                format!("expected {}, found an empty array", field.kind.expected()),
-                None,
-            );
-            return None;
-        }
+        let (items, p) = self.non_empty_array(table, path, field)?;
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let ip = join(&p, &i.to_string());
@@ -593,9 +580,13 @@ impl Walker {
         Some(out)
     }
 
-    /// A `Profile` field: a non-empty array of numbers >= 0. Every bad element is reported.
-    fn profile(&mut self, table: &DeTable<'_>, path: &[String], field: &Field) -> Option<Vec<f64>> {
-        debug_assert_eq!(field.kind, Kind::Profile, "{}", field.key);
+    /// The items of an array field that must not be empty (errors for another type or `[]`).
+    fn non_empty_array<'t, 'i>(
+        &mut self,
+        table: &'t DeTable<'i>,
+        path: &[String],
+        field: &Field,
+    ) -> Option<(&'t [Value<'i>], Vec<String>)> {
         let (v, p) = self.value(table, path, field)?;
         let DeValue::Array(items) = v.get_ref() else {
             self.wrong_type(v, &p, &field.kind.expected());
@@ -610,6 +601,13 @@ impl Walker {
             );
             return None;
         }
+        Some((&items[..], p))
+    }
+
+    /// A `Profile` field: a non-empty array of numbers >= 0. Every bad element is reported.
+    fn profile(&mut self, table: &DeTable<'_>, path: &[String], field: &Field) -> Option<Vec<f64>> {
+        debug_assert_eq!(field.kind, Kind::Profile, "{}", field.key);
+        let (items, p) = self.non_empty_array(table, path, field)?;
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
