@@ -22,6 +22,7 @@ pub mod catalog;
 mod data;
 mod error;
 pub mod failure;
+pub mod inference;
 pub mod network;
 pub mod outage;
 pub mod power;

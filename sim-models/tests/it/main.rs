@@ -3,6 +3,7 @@
 mod accounting;
 mod catalog;
 mod failure;
+mod inference;
 mod network;
 mod outage;
 mod power;
