@@ -913,7 +913,6 @@ impl<'a> TrainingSim<'a> {
     /// Ends `job`'s segment at `now`: banks the committed work, counts the lost work, frees
     /// its nodes. `planned` means a checkpoint was taken just before (nothing is lost).
     fn stop_segment(&mut self, job: u32, now: SimTime, planned: bool) -> f64 {
-        let fabric = self.run.fabric;
         let state = &mut self.jobs[job as usize];
         let Some(seg) = state.segment.take() else {
             return 0.0;
@@ -938,16 +937,31 @@ impl<'a> TrainingSim<'a> {
         state.report.flops_done += units * seg.flops_per_unit;
         let lost_h = (done - committed) * f64::from(state.accelerators_held) / 3600.0;
         state.report.lost_accel_h += lost_h;
-        self.capacity.release(fabric, &state.nodes);
+        self.free_allocation(job, now);
+        lost_h
+    }
+
+    /// Frees a stopped job's nodes and stops metering it; its accelerators wait in
+    /// `pending_release` until [`flush_release`](Self::flush_release) returns them to their
+    /// sites' loads.
+    fn free_allocation(&mut self, job: u32, now: SimTime) {
+        let state = &mut self.jobs[job as usize];
+        self.capacity.release(self.run.fabric, &state.nodes);
         state.nodes.clear();
         let held = state.accelerators_held;
         state.accelerators_held = 0;
-        self.set_busy(now, -f64::from(held));
-        let state = &mut self.jobs[job as usize];
         self.pending_release.extend_from_slice(&state.held);
         state.held.clear();
         state.energy.set(now, 0.0, 0.0);
-        lost_h
+        self.set_busy(now, -f64::from(held));
+    }
+
+    /// Returns the accelerators freed since the last flush to their sites' loads.
+    fn flush_release(&mut self, ctx: &mut Context<'_, Ev>) {
+        let freed = std::mem::take(&mut self.pending_release);
+        self.change_load(&freed, false, ctx);
+        self.pending_release = freed;
+        self.pending_release.clear();
     }
 
     /// Interrupts every job in `self.hit` because of `cause` in `domain`.
@@ -972,10 +986,7 @@ impl<'a> TrainingSim<'a> {
         }
         self.hit = hit;
         self.hit.clear();
-        let freed = std::mem::take(&mut self.pending_release);
-        self.change_load(&freed, false, ctx);
-        self.pending_release = freed;
-        self.pending_release.clear();
+        self.flush_release(ctx);
     }
 
     fn on_failure(&mut self, cluster: u32, ctx: &mut Context<'_, Ev>) {
@@ -1153,17 +1164,9 @@ impl Model for TrainingSim<'_> {
                     state.report.flops_done += state.remaining * seg.flops_per_unit;
                     state.remaining = 0.0;
                     state.report.completed_at = Some(now);
-                    let held = state.accelerators_held;
                     state.segment = None;
-                    state.accelerators_held = 0;
-                    self.capacity.release(fabric, &state.nodes);
-                    state.nodes.clear();
-                    let freed = std::mem::take(&mut state.held);
-                    state.energy.set(now, 0.0, 0.0);
-                    self.set_busy(now, -f64::from(held));
-                    self.change_load(&freed, false, ctx);
-                    self.jobs[job as usize].held = freed;
-                    self.jobs[job as usize].held.clear();
+                    self.free_allocation(job, now);
+                    self.flush_release(ctx);
                 }
                 self.schedule_waiting(ctx);
             }
