@@ -54,6 +54,8 @@ pub struct Resolved {
     pub commitments: Vec<CommitmentSpec>,
     /// Hourly grid-intensity profile per site (fabric order), where the scenario gives one.
     pub carbon: Vec<Option<CarbonProfile>>,
+    /// Inference services, partitions and the serving fidelity.
+    pub serving: sim_models::sim::serving::ServingRun,
 }
 
 /// Reads `path`, or the embedded default scenario when `path` is `None`.
@@ -161,6 +163,7 @@ pub fn resolve(file_name: &str, text: &str, seed: Option<u64>) -> Result<Resolve
             jobs,
             site_power,
             curtailments,
+            serving: Default::default(),
         }),
         _ => Err(schema.merge_model(scenario.diagnose(&errors))),
     }

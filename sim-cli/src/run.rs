@@ -39,6 +39,7 @@ pub fn simulate(r: &Resolved) -> anyhow::Result<RunOutput> {
         curtailments: r.curtailments.clone(),
         commitments: r.commitments.clone(),
         carbon: r.carbon.clone(),
+        serving: r.serving.clone(),
     };
     let model = TrainingSim::new(run, Box::new(FirstFit)).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();

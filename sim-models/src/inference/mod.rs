@@ -18,3 +18,5 @@
 pub mod arrival;
 pub mod queueing;
 pub mod roofline;
+pub mod service;
+pub mod tokens;

@@ -91,6 +91,7 @@
 
 mod collective;
 mod geo;
+mod partition;
 mod rtt;
 mod spec;
 mod transfer;
@@ -98,6 +99,7 @@ mod wan;
 
 pub use collective::*;
 pub use geo::*;
+pub use partition::*;
 pub use rtt::*;
 pub use spec::*;
 pub use transfer::*;

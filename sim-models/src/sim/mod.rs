@@ -36,6 +36,7 @@
 
 mod progress;
 mod report;
+pub mod serving;
 
 use sim_core::engine::{Context, Model, Simulation};
 use sim_core::queue::EventHandle;
@@ -98,6 +99,8 @@ pub struct TrainingRun<'a> {
     /// Grid carbon intensity per site (fabric order) where the scenario gives an hourly
     /// profile; a missing or `None` entry uses the region's catalog intensity.
     pub carbon: Vec<Option<CarbonProfile>>,
+    /// Inference services and network partitions (empty: training only).
+    pub serving: serving::ServingRun,
 }
 
 /// Where a job goes: a strategy over clusters, called once per placement attempt.
@@ -1131,6 +1134,8 @@ impl<'a> TrainingSim<'a> {
             sites,
             power: self.power_log,
             commitments: self.ledger.report(horizon),
+            services: Vec::new(),
+            requests: Vec::new(),
             horizon,
             events,
         }

@@ -185,6 +185,10 @@ pub struct RunSummary {
     pub power: Vec<PowerRecord>,
     /// Burn-down of each committed-spend contract.
     pub commitments: Vec<crate::accounting::BurnDownReport>,
+    /// Per inference service, in input order.
+    pub services: Vec<super::serving::ServiceReport>,
+    /// Sampled requests (request fidelity with sampling on), in completion order.
+    pub requests: Vec<super::serving::RequestRecord>,
     /// End of the run.
     pub horizon: SimTime,
     /// Events the engine processed.

@@ -118,6 +118,7 @@ fn run_with(
         curtailments: extras.curtailments,
         commitments: extras.commitments,
         carbon: Vec::new(),
+        serving: Default::default(),
     };
     TrainingSim::new(run, Box::new(FirstFit)).unwrap().run()
 }
