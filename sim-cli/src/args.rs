@@ -16,13 +16,15 @@ pub struct Cli {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Simulate a scenario: training jobs under failures and outages.
+    /// Simulate a scenario: training jobs and inference services under failures and outages.
     ///
     /// Example: fabricsim run experiments/llama3-reliability/scenario.toml --out results/llama3
     ///
     /// With no FILE, the embedded default scenario runs. Prints per job its completion
-    /// time, interruptions, lost accelerator-hours, ETTR and goodput; with --out DIR also
-    /// writes DIR/summary.csv and DIR/interruptions.csv.
+    /// time, interruptions, lost accelerator-hours, ETTR and goodput, and per service its
+    /// requests, latencies and SLO attainment; with --out DIR also writes DIR/summary.csv,
+    /// interruptions.csv and power.csv, and with services services.csv,
+    /// service_timeline.csv and (request fidelity with sample_requests) requests.csv.
     #[command(verbatim_doc_comment)]
     Run(RunArgs),
     /// Check a scenario and print what fabricsim understood of it.
@@ -53,7 +55,8 @@ pub enum Command {
 pub struct RunArgs {
     /// Scenario file (TOML); the embedded default scenario when absent.
     pub file: Option<PathBuf>,
-    /// Folder for summary.csv and interruptions.csv (created if missing).
+    /// Folder for summary.csv, interruptions.csv, power.csv and the serving files
+    /// (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replaces the scenario's `[sim] seed`.
@@ -124,6 +127,44 @@ pub enum BenchCommand {
     /// Example: fabricsim bench fabric --accelerators 1000000
     #[command(verbatim_doc_comment)]
     Fabric(FabricArgs),
+    /// Times the serving model on synthetic scenarios; prints one line of key=value figures.
+    ///
+    /// `--fidelity request`: one llama3-70b service on REPLICAS replicas of 8 H100 with users
+    /// in the same region at RATE requests/s, for HOURS simulated hours.
+    /// `--fidelity flow`: SERVICES services over eight sites of the four clouds with diurnal
+    /// users in four regions, for DAYS simulated days at 1-hour intervals.
+    ///
+    /// Example: fabricsim bench serve --fidelity request --hours 2
+    ///
+    /// Example: fabricsim bench serve --fidelity flow --services 20 --days 365
+    #[command(verbatim_doc_comment)]
+    Serve(ServeArgs),
+}
+
+/// Parameters of `fabricsim bench serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// `request` or `flow`.
+    #[arg(long, default_value = "request", value_parser = ["request", "flow"])]
+    pub fidelity: String,
+    /// Request fidelity: replicas of the single service.
+    #[arg(long, default_value_t = 16)]
+    pub replicas: u32,
+    /// Request fidelity: requests per second (16 replicas sustain about 420).
+    #[arg(long, default_value_t = 250.0)]
+    pub rate: f64,
+    /// Request fidelity: simulated hours.
+    #[arg(long, default_value_t = 2)]
+    pub hours: u64,
+    /// Flow fidelity: number of services.
+    #[arg(long, default_value_t = 20)]
+    pub services: u32,
+    /// Flow fidelity: simulated days.
+    #[arg(long, default_value_t = 365)]
+    pub days: u64,
+    /// RNG seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// Parameters of `fabricsim bench fabric`.

@@ -123,6 +123,58 @@ pub fn fabric(args: &crate::args::FabricArgs) -> anyhow::Result<String> {
     Ok(line)
 }
 
+/// Runs a synthetic serving scenario and reports simulated requests per wall second.
+pub fn serve(args: &crate::args::ServeArgs) -> anyhow::Result<String> {
+    use sim_core::time::{SimDuration, SimTime};
+    use sim_models::sim::serving::synthetic::{SyntheticServing, multi_cloud, single_service};
+    use sim_models::sim::serving::{DEFAULT_FLOW_INTERVAL, Fidelity};
+
+    let flow = args.fidelity == "flow";
+    let rate_ok = args.rate.is_finite() && args.rate > 0.0;
+    if !flow && !rate_ok {
+        anyhow::bail!(
+            "--rate must be a positive number of requests per second, got {}",
+            args.rate
+        );
+    }
+    let (spec, services, horizon, fidelity) = if flow {
+        let (f, s) = multi_cloud(args.services.max(1), 4, 20.0);
+        let fidelity = Fidelity::Flow {
+            interval: DEFAULT_FLOW_INTERVAL,
+        };
+        (f, s, SimDuration::from_days(args.days), fidelity)
+    } else {
+        let (f, s) = single_service(args.replicas.max(1), args.rate);
+        (f, s, SimDuration::from_hours(args.hours), Fidelity::Request)
+    };
+    let bench = SyntheticServing::new(spec, services);
+    let start = Instant::now();
+    let summary = bench.run(SimTime::ZERO + horizon, fidelity, args.seed);
+    let wall_s = start.elapsed().as_secs_f64();
+    let total = summary
+        .serving
+        .ok_or_else(|| anyhow::anyhow!("the synthetic scenario has no service"))?;
+    let mut line = format!(
+        "fidelity={} services={} simulated_h={:.0} requests={:.0} completed={:.0} events={} \
+         wall_s={:.6} requests_per_s={:.0} ttft_p50_ms={:.3} ttft_p99_ms={:.3} slo_attainment={:.6}",
+        args.fidelity,
+        summary.services.len(),
+        horizon.as_hours_f64(),
+        total.requests,
+        total.completed,
+        summary.events,
+        wall_s,
+        total.requests / wall_s.max(1e-9),
+        total.ttft.p50_ms,
+        total.ttft.p99_ms,
+        total.slo_attainment,
+    );
+    if let Some(kib) = peak_rss_kib() {
+        line.push_str(&format!(" peak_rss_kib={kib}"));
+    }
+    Ok(line)
+}
+
 /// Current resident set size (Linux `VmRSS`).
 fn current_rss_kib() -> Option<u64> {
     proc_status_kib("VmRSS:")

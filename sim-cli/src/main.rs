@@ -41,41 +41,28 @@ fn report_problems(name: &str, diagnostics: &scenario::Diagnostics) -> ExitCode 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Run(args) => {
-            let (name, text) = resolve::load(args.file.as_deref())?;
-            let resolved = match resolve::resolve(&name, &text, args.seed) {
+            let source = resolve::load(args.file.as_deref())?;
+            let resolved = match resolve::resolve(&source, args.seed) {
                 Ok(resolved) => resolved,
-                Err(diagnostics) => return Ok(report_problems(&name, &diagnostics)),
+                Err(diagnostics) => return Ok(report_problems(&source.name, &diagnostics)),
             };
             let output = run::simulate(&resolved)?;
             print!("{}", run::render(&resolved, &output));
             if let Some(dir) = &args.out {
-                let summary = &output.summary;
-                run::write_atomically(dir, "summary.csv", &run::summary_csv(&resolved, summary))?;
-                run::write_atomically(
-                    dir,
-                    "interruptions.csv",
-                    &run::interruptions_csv(&resolved, summary),
-                )?;
-                run::write_atomically(
-                    dir,
-                    "power.csv",
-                    &run::power_csv(summary, args.power_resolution),
-                )?;
-                println!(
-                    "wrote {}/summary.csv, interruptions.csv and power.csv",
-                    dir.display()
-                );
+                let written =
+                    run::write_outputs(dir, &resolved, &output.summary, args.power_resolution)?;
+                println!("wrote {} in {}", written.join(", "), dir.display());
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate(args) => {
-            let (name, text) = resolve::load(args.file.as_deref())?;
-            match resolve::resolve(&name, &text, None) {
+            let source = resolve::load(args.file.as_deref())?;
+            match resolve::resolve(&source, None) {
                 Ok(resolved) => {
                     print!("{}", validate::summary(&resolved));
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(diagnostics) => Ok(report_problems(&name, &diagnostics)),
+                Err(diagnostics) => Ok(report_problems(&source.name, &diagnostics)),
             }
         }
         Command::ScenarioFormat => {
@@ -96,6 +83,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Fabric(args)) => {
             println!("{}", bench::fabric(args)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Serve(args)) => {
+            println!("{}", bench::serve(args)?);
             Ok(ExitCode::SUCCESS)
         }
     }

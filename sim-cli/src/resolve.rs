@@ -1,7 +1,10 @@
 //! From scenario text to a checked model: parse, apply catalog overrides, build the fabric
-//! and the network. Every problem of a file is reported at once, with positions.
+//! and the network, read trace files and resolve the services. Every problem of a file is
+//! reported at once, with positions.
 
-use std::path::Path;
+mod serving;
+
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use sim_core::rng::RngStreams;
@@ -58,25 +61,45 @@ pub struct Resolved {
     pub serving: sim_models::sim::serving::ServingRun,
 }
 
+/// A scenario's text, its name in messages, and the folder its relative paths start from.
+pub struct Source {
+    /// The file as given on the command line, or [`DEFAULT_SCENARIO_NAME`].
+    pub name: String,
+    /// Its contents.
+    pub text: String,
+    /// The file's folder (the current folder for the embedded default): trace files are
+    /// found relative to it.
+    pub dir: PathBuf,
+}
+
 /// Reads `path`, or the embedded default scenario when `path` is `None`.
-pub fn load(path: Option<&Path>) -> Result<(String, String), anyhow::Error> {
+pub fn load(path: Option<&Path>) -> Result<Source, anyhow::Error> {
     match path {
-        None => Ok((
-            DEFAULT_SCENARIO_NAME.to_owned(),
-            DEFAULT_SCENARIO.to_owned(),
-        )),
+        None => Ok(Source {
+            name: DEFAULT_SCENARIO_NAME.to_owned(),
+            text: DEFAULT_SCENARIO.to_owned(),
+            dir: PathBuf::from("."),
+        }),
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading scenario file {}", path.display()))?;
-            Ok((path.display().to_string(), text))
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            Ok(Source {
+                name: path.display().to_string(),
+                text,
+                dir,
+            })
         }
     }
 }
 
 /// Parses and builds everything; collects all model errors before giving up.
 /// `seed`, when given, replaces the scenario's `[sim] seed`.
-pub fn resolve(file_name: &str, text: &str, seed: Option<u64>) -> Result<Resolved, Diagnostics> {
-    let (mut scenario, schema) = scenario::parse_lenient(file_name, text)?;
+pub fn resolve(source: &Source, seed: Option<u64>) -> Result<Resolved, Diagnostics> {
+    let (mut scenario, schema) = scenario::parse_lenient(&source.name, &source.text)?;
     if let Some(seed) = seed {
         scenario.seed = seed;
     }
@@ -140,7 +163,17 @@ pub fn resolve(file_name: &str, text: &str, seed: Option<u64>) -> Result<Resolve
         .as_ref()
         .ok()
         .and_then(|fabric| power_inputs(&scenario, fabric, horizon, &streams, &mut errors));
-    match (fabric, rtt, prices, wan, failures, outages, power) {
+    let serving = fabric.as_ref().ok().and_then(|fabric| {
+        let inputs = serving::Inputs {
+            fabric,
+            catalog: &catalog,
+            dir: &source.dir,
+            horizon,
+            streams: &streams,
+        };
+        serving::serving_run(&scenario.serving, &inputs, &mut errors)
+    });
+    match (fabric, rtt, prices, wan, failures, outages, power, serving) {
         (
             Ok(fabric),
             Ok(rtt),
@@ -149,6 +182,7 @@ pub fn resolve(file_name: &str, text: &str, seed: Option<u64>) -> Result<Resolve
             Ok(failures),
             Some(outages),
             Some((site_power, curtailments, carbon)),
+            Some(serving),
         ) if errors.is_empty() && schema.0.is_empty() => Ok(Resolved {
             carbon,
             commitments: commitments(&scenario),
@@ -163,7 +197,7 @@ pub fn resolve(file_name: &str, text: &str, seed: Option<u64>) -> Result<Resolve
             jobs,
             site_power,
             curtailments,
-            serving: Default::default(),
+            serving,
         }),
         _ => Err(schema.merge_model(scenario.diagnose(&errors))),
     }

@@ -1,5 +1,7 @@
-//! `fabricsim run`: simulate a scenario's training jobs under failures and outages, print
-//! the summary, and optionally write `summary.csv` and `interruptions.csv`.
+//! `fabricsim run`: simulate a scenario's training jobs and inference services under
+//! failures and outages, print the summary, and optionally write `summary.csv`,
+//! `interruptions.csv`, `power.csv` and, with services, `services.csv`,
+//! `service_timeline.csv` and `requests.csv`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -7,8 +9,10 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use sim_core::time::SimTime;
+use sim_models::sim::serving::Fidelity;
 use sim_models::sim::{Cause, FirstFit, Network, RunSummary, TrainingRun, TrainingSim};
 
+use crate::output::serving::{self as serving_out, Counts, RequestNames};
 use crate::output::table::{Align, Table};
 use crate::resolve::Resolved;
 
@@ -186,6 +190,15 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         }
         text.push_str(&t.to_text());
     }
+    if !r.serving.services.is_empty() {
+        let _ = writeln!(
+            text,
+            "\nServices ({})",
+            crate::validate::serving_setup(&r.serving)
+        );
+        let horizon_s = r.scenario.horizon.as_secs_f64();
+        text.push_str(&serving_out::services_table(&s.services, horizon_s));
+    }
     let completed = s.jobs.iter().filter(|j| j.completed_at.is_some()).count();
     let _ = writeln!(
         text,
@@ -213,7 +226,8 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
     text
 }
 
-/// `summary.csv`: one header row and one row of every figure (deterministic: no wall time).
+/// `summary.csv`: one header row and one row of every figure (deterministic: no wall time);
+/// the serving figures only when the scenario has services.
 pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
     let completed: Vec<f64> = s.jobs.iter().filter_map(|j| j.jct_h()).collect();
     let jct_mean = if completed.is_empty() {
@@ -224,7 +238,7 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
             completed.iter().sum::<f64>() / completed.len() as f64
         )
     };
-    let mut t = Table::new(&[
+    let mut columns = vec![
         ("scenario", Align::Left),
         ("seed", Align::Right),
         ("horizon_h", Align::Right),
@@ -246,8 +260,8 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
         ("throttled_accel_h", Align::Right),
         ("preemptions", Align::Right),
         ("events", Align::Right),
-    ]);
-    t.push(vec![
+    ];
+    let mut row = vec![
         r.scenario.name.clone().unwrap_or_default(),
         r.scenario.seed.to_string(),
         format!("{:.6}", r.scenario.horizon.as_hours_f64()),
@@ -278,8 +292,55 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
             .sum::<u32>()
             .to_string(),
         s.events.to_string(),
-    ]);
+    ];
+    if let Some(total) = &s.serving {
+        for (name, value) in
+            serving_out::summary_columns(&s.services, total, Counts::of(r.serving.fidelity))
+        {
+            columns.push((name, Align::Right));
+            row.push(value);
+        }
+    }
+    let mut t = Table::new(&columns);
+    t.push(row);
     t.to_csv()
+}
+
+/// The serving files of a run with services: `services.csv`, `service_timeline.csv`
+/// and, in request fidelity with sampling on, `requests.csv`, as (file name, contents).
+pub fn serving_files(r: &Resolved, s: &RunSummary) -> Vec<(&'static str, String)> {
+    if r.serving.services.is_empty() {
+        return Vec::new();
+    }
+    let horizon_s = r.scenario.horizon.as_secs_f64();
+    let counts = Counts::of(r.serving.fidelity);
+    let mut files = vec![
+        (
+            "services.csv",
+            serving_out::services_csv(&s.services, horizon_s, counts),
+        ),
+        (
+            "service_timeline.csv",
+            serving_out::service_timeline_csv(&s.services, counts),
+        ),
+    ];
+    if r.serving.fidelity == Fidelity::Request && r.serving.sample_every > 0 {
+        let names = RequestNames {
+            services: r.serving.services.iter().map(|v| v.name.clone()).collect(),
+            regions: r
+                .serving
+                .services
+                .iter()
+                .map(|v| v.users.iter().map(|u| u.region_key.clone()).collect())
+                .collect(),
+            sites: r.fabric.sites().iter().map(|x| x.name.clone()).collect(),
+        };
+        files.push((
+            "requests.csv",
+            serving_out::requests_csv(&s.requests, &names),
+        ));
+    }
+    files
 }
 
 /// `interruptions.csv`: one row per interruption of a job.
@@ -361,6 +422,27 @@ fn sample_power(
         }
     }
     out
+}
+
+/// Writes every output file of a run to `dir` (created if missing) and returns their
+/// names: `summary.csv`, `interruptions.csv`, `power.csv` (at `power_resolution`, if
+/// given) and the [`serving_files`].
+pub fn write_outputs(
+    dir: &Path,
+    r: &Resolved,
+    s: &RunSummary,
+    power_resolution: Option<sim_core::time::SimDuration>,
+) -> anyhow::Result<Vec<&'static str>> {
+    let mut files = vec![
+        ("summary.csv", summary_csv(r, s)),
+        ("interruptions.csv", interruptions_csv(r, s)),
+        ("power.csv", power_csv(s, power_resolution)),
+    ];
+    files.extend(serving_files(r, s));
+    for (name, text) in &files {
+        write_atomically(dir, name, text)?;
+    }
+    Ok(files.into_iter().map(|(name, _)| name).collect())
 }
 
 /// Writes `text` to `dir/name` through a temporary file and a rename, so a reader never

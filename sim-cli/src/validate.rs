@@ -2,13 +2,16 @@
 
 use std::fmt::Write as _;
 
+use sim_core::time::SimTime;
+use sim_models::inference::service::{Arrivals, Service};
 use sim_models::network::RttBasis;
+use sim_models::sim::serving::{Fidelity, ServingRun};
 
 use crate::output::table::{Align, Table};
 use crate::resolve::Resolved;
 
 /// The resolved summary: accelerators per cloud and kind, power per site against its cap,
-/// totals, and the RTT matrix between the sites in use.
+/// totals, the RTT matrix between the sites in use, and the inference services.
 pub fn summary(r: &Resolved) -> String {
     let mut out = String::new();
     let s = &r.scenario;
@@ -137,7 +140,170 @@ pub fn summary(r: &Resolved) -> String {
         matrix.push(row);
     }
     out.push_str(&matrix.to_text());
+    if !r.serving.services.is_empty() {
+        out.push_str(&services(r));
+    }
     out
+}
+
+/// The serving setup in a few words: fidelity, sampling and partitions.
+pub fn serving_setup(serving: &ServingRun) -> String {
+    let fidelity = match serving.fidelity {
+        Fidelity::Request if serving.sample_every > 0 => format!(
+            "request fidelity, 1 request in {} kept for requests.csv",
+            serving.sample_every
+        ),
+        Fidelity::Request => "request fidelity".to_owned(),
+        Fidelity::Flow { interval } => format!("flow fidelity, {interval} intervals"),
+    };
+    let n = serving.partitions.partitions().len();
+    format!(
+        "{fidelity}; {n} network partition{} planned or drawn",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// Per service, its replicas and what the roofline model makes of them: prefill time of
+/// the mean prompt, time per output token at batch 1 and at `max_batch` for the mean
+/// context (the prompt plus half the output), decode throughput at `max_batch`, and the
+/// largest batch HBM holds at that context; then the offered load against that capacity.
+fn services(r: &Resolved) -> String {
+    let mut out = String::new();
+    let horizon = SimTime::ZERO + r.scenario.horizon;
+    let _ = writeln!(out, "\nInference services ({})", serving_setup(&r.serving));
+    for service in &r.serving.services {
+        let load = Load::of(service, horizon);
+        let m = &service.model;
+        let _ = writeln!(
+            out,
+            "\n{}: {:.1}B params x {} B, KV {:.0} KiB/token, prefill MFU {}; max_batch {}, \
+             routing {}, SLO TTFT {} / TPOT {}, {} retries, startup {}",
+            service.name,
+            m.params / 1e9,
+            m.bytes_per_param,
+            m.kv_bytes_per_token / 1024.0,
+            m.mfu,
+            service.max_batch,
+            service.routing.name(),
+            service.slo_ttft,
+            service.slo_tpot,
+            service.max_retries,
+            service.startup,
+        );
+        let _ = writeln!(
+            out,
+            "mean prompt {:.0} tokens, mean output {:.0} tokens, mean context {} tokens",
+            load.prompt, load.output, load.context
+        );
+        let b = service.max_batch;
+        let mut t = Table::new(&[
+            ("site/cluster", Align::Left),
+            ("accelerator", Align::Left),
+            ("replicas", Align::Right),
+            ("chips", Align::Right),
+            ("prefill ms", Align::Right),
+            ("TPOT ms b=1", Align::Right),
+            (&format!("TPOT ms b={b}"), Align::Right),
+            (&format!("tok/s b={b}"), Align::Right),
+            ("HBM batch", Align::Right),
+        ]);
+        let mut capacity = 0.0;
+        let mut short = Vec::new();
+        for g in &service.replicas {
+            let cluster = r.fabric.cluster(g.cluster);
+            let place = format!("{}/{}", r.fabric.site(g.site).name, cluster.name);
+            let prompt = load.prompt.round().max(1.0) as u32;
+            let limit = g.speed.max_batch(load.context);
+            let batch = b.min(limit).max(1);
+            capacity += f64::from(g.count) * g.speed.tokens_per_s(batch, load.context);
+            if limit < b {
+                short.push(format!("{place} holds {limit}"));
+            }
+            t.push(vec![
+                place,
+                r.catalog.accelerator(cluster.accelerator).name.clone(),
+                g.count.to_string(),
+                g.chips.to_string(),
+                format!("{:.1}", 1000.0 * g.speed.prefill_s(prompt)),
+                format!("{:.1}", 1000.0 * g.speed.tpot_s(1, load.context)),
+                format!("{:.1}", 1000.0 * g.speed.tpot_s(b, load.context)),
+                format!("{:.0}", g.speed.tokens_per_s(b, load.context)),
+                limit.to_string(),
+            ]);
+        }
+        out.push_str(&t.to_text());
+        if !short.is_empty() {
+            let _ = writeln!(
+                out,
+                "Note: HBM cannot hold max_batch {b} sequences of {} tokens: {}; the decode \
+                 capacity below uses what fits.",
+                load.context,
+                short.join(", ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "Offered load {:.2} requests/s, {:.0} output tokens/s, against a decode capacity \
+             of {:.0} tokens/s ({:.0}% busy at full batches)",
+            load.rate_per_s,
+            load.tokens_per_s,
+            capacity,
+            100.0 * load.tokens_per_s / capacity
+        );
+    }
+    out
+}
+
+/// What a service's users ask of it, on average over the horizon.
+struct Load {
+    /// Mean prompt tokens.
+    prompt: f64,
+    /// Mean output tokens.
+    output: f64,
+    /// Mean context while decoding: the prompt plus half the output, tokens.
+    context: u32,
+    /// Requests per second over all users.
+    rate_per_s: f64,
+    /// Output tokens per second over all users.
+    tokens_per_s: f64,
+}
+
+impl Load {
+    /// Rate users at their profile's long-run mean with the service's token
+    /// distributions; trace users at their rows before `horizon`, with their own tokens.
+    fn of(service: &Service, horizon: SimTime) -> Self {
+        let horizon_s = horizon.as_secs_f64().max(f64::MIN_POSITIVE);
+        let (mut requests, mut prompt, mut output) = (0.0, 0.0, 0.0);
+        for u in &service.users {
+            match &u.arrivals {
+                Arrivals::Profile(p) => {
+                    let n = p.mean_rate() * horizon_s;
+                    requests += n;
+                    prompt += n * service.prompt_tokens.mean();
+                    output += n * service.output_tokens.mean();
+                }
+                Arrivals::Trace(records) => {
+                    for rec in records.iter().take_while(|rec| rec.at < horizon) {
+                        requests += 1.0;
+                        prompt += f64::from(rec.prompt_tokens);
+                        output += f64::from(rec.output_tokens);
+                    }
+                }
+            }
+        }
+        let (prompt, output) = if requests > 0.0 {
+            (prompt / requests, output / requests)
+        } else {
+            (service.prompt_tokens.mean(), service.output_tokens.mean())
+        };
+        Self {
+            prompt,
+            output,
+            context: (prompt + output / 2.0).round().max(1.0) as u32,
+            rate_per_s: requests / horizon_s,
+            tokens_per_s: requests * output / horizon_s,
+        }
+    }
 }
 
 /// One-letter mark of where an RTT comes from.

@@ -77,17 +77,7 @@ fn same_seed_gives_identical_bytes_and_another_seed_differs() {
 fn llama3_reliability_scenario_runs_from_its_file() {
     let dir = temp_dir("run-llama3");
     let file = repo_path("experiments/llama3-reliability/scenario.toml");
-    let out = fabricsim(&[
-        "run",
-        file.to_str().unwrap(),
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_ok(&file, &dir);
     let summary = read(&dir, "summary.csv");
     let unexpected: u32 = figure(&summary, "interruptions").parse().unwrap();
     // One seed: within 3 Poisson standard deviations of Meta's 419.
@@ -263,4 +253,72 @@ fn a_capacity_commitment_is_valued_at_the_catalog_price() {
     assert_eq!(cells[2], "1.51", "{row}");
     assert_eq!(cells[5], "0.00", "nothing above the commitment: {row}");
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// A scenario with services writes the serving files and the serving columns of
+/// summary.csv; one without (the default) keeps its golden summary (checked above).
+#[test]
+fn a_serving_scenario_writes_the_serving_files() {
+    let dir = temp_dir("run-serving");
+    let file = repo_path("sim-cli/tests/fixtures/serving/scenario.toml");
+    let out = run_ok(&file, &dir);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("\nServices (request fidelity"), "{stdout}");
+    assert!(
+        stdout.contains("services.csv, service_timeline.csv, requests.csv"),
+        "{stdout}"
+    );
+    let summary = read(&dir, "summary.csv");
+    let header = summary.lines().next().unwrap();
+    assert!(
+        header.ends_with(
+            ",events,requests,requests_dropped,requests_retried,ttft_p50_ms,ttft_p99_ms,\
+             tpot_p50_ms,slo_attainment,tokens_per_s"
+        ),
+        "{header}"
+    );
+    let services = read(&dir, "services.csv");
+    assert!(
+        services.starts_with("service,scope,requests,completed,dropped,retried,ttft_mean_ms,"),
+        "{services}"
+    );
+    let timeline = read(&dir, "service_timeline.csv");
+    assert!(
+        timeline.starts_with("service,scope,hour_start_s,requests,completed,dropped,retried,"),
+        "{timeline}"
+    );
+    let requests = read(&dir, "requests.csv");
+    assert!(
+        requests.starts_with("service,region,arrival_s,site,prompt_tokens,output_tokens,"),
+        "{requests}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_scenario_without_services_writes_no_serving_files() {
+    let dir = temp_dir("run-no-serving");
+    let out = fabricsim(&["run", "--out", dir.to_str().unwrap()]);
+    assert!(out.status.success());
+    for name in ["services.csv", "service_timeline.csv", "requests.csv"] {
+        assert!(!dir.join(name).exists(), "{name} written");
+    }
+    assert!(!read(&dir, "summary.csv").contains("requests"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// `fabricsim run FILE --out DIR`, which must succeed.
+fn run_ok(file: &std::path::Path, dir: &std::path::Path) -> std::process::Output {
+    let out = fabricsim(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }

@@ -283,3 +283,68 @@ until = "28d"
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn validate_lists_services_with_their_roofline_figures() {
+    let file = repo_path("sim-cli/tests/fixtures/serving/scenario.toml");
+    let out = fabricsim(&["validate", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "Inference services (request fidelity, 1 request in 100 kept for requests.csv;",
+        "chat: 70.6B params x 2 B, KV 320 KiB/token",
+        "site/cluster      accelerator  replicas  chips  prefill ms  TPOT ms b=1  TPOT ms b=32",
+        "aws-use1/h100-a   h100                4      8",
+        "azure-weu/h100-b  h100                2      8",
+        "code: 8.0B params x 2 B, KV 128 KiB/token, prefill MFU 0.45; max_batch 64",
+        "Offered load",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn validate_reports_a_bad_trace_row_relative_to_the_scenario_file() {
+    let dir = temp_dir("validate-trace");
+    std::fs::create_dir_all(dir.join("traces")).unwrap();
+    std::fs::copy(
+        repo_path("sim-cli/tests/fixtures/serving/traces/bad.csv"),
+        dir.join("traces/bad.csv"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(repo_path("sim-cli/tests/fixtures/serving/scenario.toml"))
+        .unwrap()
+        .replace("traces/code.csv", "traces/bad.csv")
+        .replace("routing = \"nearest\"", "routing = \"nearst\"");
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, &text).unwrap();
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let out = fabricsim(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let name = file.display().to_string();
+    let trace_line = line_of("trace = ");
+    for expected in [
+        format!(
+            "{name}:{}:11: services.code.routing: expected one of \"nearest\", \"least-loaded\" \
+             or \"latency-aware\", found \"nearst\" (did you mean \"nearest\"?)",
+            line_of("routing = \"nearst\"")
+        ),
+        format!(
+            "{name}:{trace_line}:9: services.code.users[0].trace: traces/bad.csv:4: timestamp_s: \
+             expected a time >= the previous row's (5 s), found `4.0`"
+        ),
+        format!(
+            "{name}:{trace_line}:9: services.code.users[0].trace: traces/bad.csv:5: \
+             prompt_tokens: expected an integer from 1 to 4294967295, found `0`"
+        ),
+        "error: 3 problems in".to_owned(),
+    ] {
+        assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

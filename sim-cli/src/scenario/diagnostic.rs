@@ -258,6 +258,16 @@ fn is_array_index(path: &[String], i: usize) -> bool {
         &["job_generators", "", "template", "kinds"],
         &["job_generators", "", "sizes"],
         &["job_generators", "", "sizes", ""],
+        &["services"],
+        &["services", "", "replicas"],
+        &["services", "", "users"],
+        &["services", "", "users", "", "hourly"],
+        &["services", "", "users", "", "weekly"],
+        &["services", "", "prompt_tokens", "values"],
+        &["services", "", "prompt_tokens", "weights"],
+        &["services", "", "output_tokens", "values"],
+        &["services", "", "output_tokens", "weights"],
+        &["partitions"],
     ];
     let index = path[i].bytes().all(|b| b.is_ascii_digit());
     let under = |prefix: &[&str]| {

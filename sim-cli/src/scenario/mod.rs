@@ -109,16 +109,47 @@
 //!
 //! [carbon.aws.us-east-1]      # cloud, then region
 //! hourly_g_per_kwh = [380, 370, ...]  # non-empty, >= 0; 24 = a day, 8760 = a year
+//!
+//! [serving]                   # optional
+//! fidelity = "request"        # optional: request | flow
+//! flow_interval = "1h"        # flow only; optional, "1h"
+//! sample_requests = 100       # request only: 1 request in N to requests.csv; 0 = none
+//! [[services]]                # any number
+//! name = "chat"               # unique; errors are under services.<name>
+//! model = "llama3-70b"        # a preset; or params + kv_bytes_per_token
+//! prompt_tokens = "azure-conv"        # preset, or { dist = "lognormal", median, p90, max }
+//! max_batch = 32              # + slo_ttft, slo_tpot, routing, max_retries, startup, ...
+//! [[services.replicas]]       # at least one
+//! site = "aws-use1"
+//! cluster = "h100-a"
+//! count = 4
+//! chips = 8
+//! [[services.users]]          # at least one
+//! region = "aws/us-east-1"    # catalog cloud/region
+//! rate_per_s = 20             # or trace = "traces/chat.csv" (relative to this file)
+//! profile = "diurnal"         # optional: constant | diurnal (hourly) | sinusoid
+//! hourly = [0.4, 0.3, ...]    # exactly 24; weekly = [...] (7) scales each day
+//! [[partitions]]
+//! a = "aws/us-east-1"
+//! b = "azure/westeurope"      # optional: a is cut from every region
+//! at = "2d"
+//! duration = "2h"
+//! [random_partitions]         # optional
+//! rate_per_year = 2
+//! duration_median = "30m"
+//! duration_p90 = "4h"
 //! ```
 //!
 //! Durations are strings of numbers and units with no space (`"90s"`, `"1.5h"`, `"1h30m"`;
 //! units ns, us, ms, s, m, h, d, w). Integers are accepted wherever a number is expected,
-//! never the reverse. Unknown keys are errors with a "did you mean"; the top-level sections
-//! `inference` and `policies` are reserved for later releases and rejected with a
-//! message saying so. Array-of-tables elements are located by index (`outages[0].scope`,
-//! key path `["outages", "0", "scope"]`; `curtailments[0].site`), named tables by their
-//! names (`["power", "sites", "<site>", "policy"]`, `["commitments", "<cloud>",
-//! "total_usd"]`, `["carbon", "<cloud>", "<region>"]`). The full reference,
+//! never the reverse. Unknown keys are errors with a "did you mean"; the top-level section
+//! `policies` is reserved for a later release and rejected with a message saying so.
+//! Array-of-tables elements are located by index (`outages[0].scope`, key path
+//! `["outages", "0", "scope"]`; `curtailments[0].site`), named tables by their names
+//! (`["power", "sites", "<site>", "policy"]`, `["commitments", "<cloud>",
+//! "total_usd"]`, `["carbon", "<cloud>", "<region>"]`), and services by their `name`
+//! (`["services", "chat", "replicas", "0", "site"]`, shown `services.chat.replicas[0].site`;
+//! by index while the name is missing or invalid), as `ServiceSpec::resolve` reports. The full reference,
 //! `docs/scenario-format.md`, is generated from [`schema`] by [`reference::markdown`]
 //! (a test fails when it is stale; `FABRICSIM_BLESS=1` rewrites it).
 //!
@@ -130,9 +161,10 @@
 //! "did you mean" over the file's sites), alternatives given twice or not at all.
 //! Cross-references into the catalog (is `accelerator` or a job's `kinds` known, does the
 //! cloud offer it, does the region exist; the clouds and regions of `[commitments.*]` and
-//! `[carbon.*.*]`), failure model names and outage scopes are
-//! checked by the sim-models builders; [`Scenario::diagnose`] maps their [`ModelError`] key paths back to
-//! positions in the file.
+//! `[carbon.*.*]`, of services' users and of partitions), failure model names, outage
+//! scopes and services' sites and clusters are checked by the sim-models builders, trace
+//! files by the run ([`trace`]); [`Scenario::diagnose`] maps their [`ModelError`] key
+//! paths back to positions in the file.
 //!
 //! ```text
 //! text --toml::de::DeTable (spanned)--> syntax errors?  --> Diagnostics
@@ -148,7 +180,9 @@ mod diagnostic;
 pub mod power;
 pub(crate) mod reference;
 pub(crate) mod schema;
+pub mod serving;
 mod syntax;
+pub(crate) mod trace;
 mod walk;
 
 #[cfg(test)]
@@ -167,6 +201,7 @@ use sim_models::topology::FabricSpec;
 use sim_models::workload::{JobGeneratorSpec, TrainingJobSpec};
 
 pub use power::PowerSection;
+pub use serving::ServingSection;
 
 /// A scenario file read and checked against the schema (not yet against the catalog).
 #[derive(Clone, Debug, PartialEq)]
@@ -204,6 +239,10 @@ pub struct Scenario {
     /// `[[grid_outages]]`, `[commitments.*]` and `[carbon.*.*]`; empty when absent. Site
     /// keys are checked; cloud and region keys are the run's to check.
     pub power: PowerSection,
+    /// `[serving]`, `[[services]]`, `[[partitions]]` and `[random_partitions]`; empty when
+    /// absent. Names of sites, clusters and regions are the run's to check
+    /// (`ServiceSpec::resolve`, `PartitionPlan::build`), and trace files the run's to read.
+    pub serving: ServingSection,
     /// The file's text and where each key path is written in it.
     pub source: SourceMap,
 }
@@ -256,6 +295,7 @@ pub fn parse_lenient(file_name: &str, text: &str) -> Result<(Scenario, Diagnosti
         background_outages: parts.background_outages,
         maintenance: parts.maintenance,
         power: parts.power,
+        serving: parts.serving,
         source: walker.map,
     };
     Ok((scenario, schema))

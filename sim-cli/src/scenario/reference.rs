@@ -163,6 +163,56 @@ hourly_g_per_kwh = [
   420, 410, 400, 395, 390, 395, 405, 420, 410, 380, 350, 330,
   320, 315, 320, 335, 360, 400, 430, 445, 450, 445, 435, 425,
 ]
+
+# Inference: a chat service on two sites for users on two continents, a scripted
+# partition between them, and random isolations of single regions.
+[serving]
+fidelity = "request"
+sample_requests = 1000
+
+[[services]]
+name = "chat"
+model = "llama3-70b"
+output_tokens = { dist = "lognormal", median = 129, p90 = 424, max = 1000 }
+max_batch = 32
+routing = "latency-aware"
+
+[[services.replicas]]
+site = "lambda-tx"
+cluster = "h100-l"
+count = 16
+chips = 8
+
+[[services.replicas]]
+site = "gcp-usc1"
+cluster = "v5p-a"
+count = 8
+chips = 4
+
+[[services.users]]
+region = "aws/us-east-1"
+rate_per_s = 20
+profile = "sinusoid"
+amplitude = 0.5
+peak_hour = 14
+weekly = [1, 1, 1, 1, 1, 0.6, 0.5]
+
+[[services.users]]
+region = "gcp/europe-west4"
+rate_per_s = 8
+# or replay a trace instead of rate_per_s:
+# trace = "traces/chat.csv"   # timestamp_s,prompt_tokens,output_tokens
+
+[[partitions]]
+a = "aws/us-east-1"
+b = "gcp/europe-west4"
+at = "2d"
+duration = "2h"
+
+[random_partitions]
+rate_per_year = 2
+duration_median = "30m"
+duration_p90 = "4h"
 "#;
 
 /// A file with several mistakes; the reference shows what `fabricsim` says about it.
@@ -183,9 +233,10 @@ count = "lots"
 const INTRO: &str = "\
 A scenario file describes a study (`[sim]`), the fabric it runs on (sites and their \
 clusters, the wide-area network between them, and changes to the hardware catalog), the \
-training jobs it runs, what goes wrong (random failures, scripted and background \
-outages, planned maintenance), the power sites get (per-site policies, grid curtailments \
-and outages), spend commitments and hourly carbon intensity, in one TOML file.
+training jobs and inference services it runs, what goes wrong (random failures, scripted \
+and background outages, planned maintenance, network partitions), the power sites get \
+(per-site policies, grid curtailments and outages), spend commitments and hourly carbon \
+intensity, in one TOML file.
 
 Rules that hold everywhere:
 
@@ -196,8 +247,8 @@ silently ignored.
 `h`, `d`, `w`. Never negative.
 - **Numbers**: an integer is accepted wherever a number is expected (`power_cap_mw = 45`); \
 an integer key does not accept a float (`count = 1.5` is an error).
-- **Names** (site, cluster, job, generator, failure-category and catalog keys) use \
-letters, digits, `-` and `_`.
+- **Names** (site, cluster, job, generator, service, failure-category and catalog keys) \
+use letters, digits, `-` and `_`.
 - **Alternatives**: where a table offers alternative keys (a job's `tokens` or `duration`, \
 a maintenance `count` or `every`, a `repair` or `repair_median` + `repair_p90`), give \
 exactly one; giving two is an error, as is half of a pair.
@@ -207,9 +258,11 @@ parse cannot be checked further).
 - The schema checks types, ranges and references within the file (the site keys a link or \
 a power section names). References into the catalog (an unknown accelerator, cloud or \
 region, including those of `[commitments.<cloud>]` and `[carbon.<cloud>.<region>]`; a \
-cloud that does not offer an accelerator; a job's `kinds`), failure model names and \
-outage scopes (domain keys of the built fabric) are checked when the run is built, and \
-reported the same way.
+cloud that does not offer an accelerator; a job's `kinds`; the regions of services' users \
+and of partitions), failure model names, outage scopes (domain keys of the built fabric), \
+the sites and clusters of service replicas (do the weights fit in their HBM?) and trace \
+files (`FILE:LINE: column: problem`) are checked when the run is built, and reported the \
+same way.
 ";
 
 /// The reference as Markdown.

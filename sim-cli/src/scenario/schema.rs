@@ -41,6 +41,16 @@ pub(crate) enum Kind {
     FractionBelowOne,
     /// A non-empty array of numbers >= 0 (integers accepted).
     Profile,
+    /// An array of exactly this many numbers >= 0 (integers accepted).
+    Multipliers(usize),
+    /// An integer or float in `[0, 24)`.
+    HourOfDay,
+    /// An integer or float >= 1.
+    AtLeastOne,
+    /// A non-empty array of integers >= 1 (fits `u32`).
+    TokenCounts,
+    /// A token-length distribution: a preset name or an inline table `{ dist = ... }`.
+    TokenDist,
 }
 
 impl Kind {
@@ -68,6 +78,15 @@ impl Kind {
                 .to_owned(),
             Kind::FractionBelowOne => "a number >= 0 and less than 1".to_owned(),
             Kind::Profile => "a non-empty array of numbers >= 0".to_owned(),
+            Kind::Multipliers(n) => format!("an array of exactly {n} numbers >= 0"),
+            Kind::HourOfDay => "an hour of the day, a number >= 0 and less than 24".to_owned(),
+            Kind::AtLeastOne => "a number >= 1".to_owned(),
+            Kind::TokenCounts => "a non-empty array of integers >= 1".to_owned(),
+            Kind::TokenDist => format!(
+                "a preset name ({}) or an inline table such as {{ dist = \"lognormal\", \
+                 median = 129, p90 = 424, max = 1000 }}",
+                quoted(serving::TOKEN_PRESETS)
+            ),
         }
     }
 
@@ -94,6 +113,17 @@ impl Kind {
             Kind::SizeTable => "array of `[integer >= 1, number >= 0]`".to_owned(),
             Kind::FractionBelowOne => "number in [0, 1)".to_owned(),
             Kind::Profile => "non-empty array of numbers >= 0".to_owned(),
+            Kind::Multipliers(n) => format!("array of {n} numbers >= 0"),
+            Kind::HourOfDay => "number in [0, 24)".to_owned(),
+            Kind::AtLeastOne => "number >= 1".to_owned(),
+            Kind::TokenCounts => "non-empty array of integers >= 1".to_owned(),
+            Kind::TokenDist => {
+                let names: Vec<String> = serving::TOKEN_PRESETS
+                    .iter()
+                    .map(|n| format!("`\"{n}\"`"))
+                    .collect();
+                format!("{} or inline table", names.join(", "))
+            }
         }
     }
 }
@@ -201,14 +231,17 @@ pub(crate) const TOP_LEVEL: &[&str] = &[
     "grid_outages",
     "commitments",
     "carbon",
+    "serving",
+    "services",
+    "partitions",
+    "random_partitions",
 ];
 
 /// Top-level sections kept for later releases: (key, what is not simulated yet).
 /// Writing one is an error, never silently ignored.
-pub(crate) const RESERVED: &[(&str, &str)] = &[
-    ("inference", "inference services are"),
-    ("policies", "placement and failover policies are"),
-];
+pub(crate) const RESERVED: &[(&str, &str)] = &[("policies", "placement and failover policies are")];
+
+pub(crate) mod serving;
 
 /// `[sim]`.
 pub(crate) mod sim {
@@ -1327,4 +1360,11 @@ pub(crate) const TABLES: &[Table] = &[
     power::GRID_OUTAGE,
     commitment::TABLE,
     carbon::PROFILE,
+    serving::SERVING,
+    serving::SERVICE,
+    serving::TOKEN_DIST,
+    serving::REPLICAS,
+    serving::USERS,
+    serving::PARTITION,
+    serving::RANDOM_PARTITIONS,
 ];

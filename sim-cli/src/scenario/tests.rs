@@ -24,6 +24,8 @@ use super::power::{
 use super::schema::{self, Presence};
 use super::*;
 
+mod serving;
+
 /// A valid scenario; tests break one line of it. Line numbers are in the comments.
 const MINIMAL: &str = r#"[sim]
 horizon = "30d"
@@ -81,6 +83,13 @@ fn only(text: &str) -> Diagnostic {
 }
 
 /// The diagnostic at `path` (there must be one).
+/// (line, column, key path) of each diagnostic.
+fn positions(all: &[Diagnostic]) -> Vec<(usize, usize, &str)> {
+    all.iter()
+        .map(|d| (d.line, d.column, d.path.as_str()))
+        .collect()
+}
+
 fn at_path<'d>(all: &'d [Diagnostic], path: &str) -> &'d Diagnostic {
     all.iter()
         .find(|d| d.path == path)
@@ -366,13 +375,18 @@ fn reserved_section() {
         "the [policies] section is reserved: placement and failover policies are not \
          simulated yet (a later release)",
     );
+    // Inference services are simulated now: [[services]].
     let d = only(&format!("{MINIMAL}\n[[inference]]\nkind = \"chat\"\n"));
     check(
         &d,
         14,
         3,
         "inference",
-        "the [inference] section is reserved",
+        "unknown top-level key `inference`; expected one of: sim,",
+    );
+    assert!(
+        d.message
+            .contains("serving, services, partitions, random_partitions")
     );
 }
 
@@ -986,10 +1000,7 @@ fn other_power_value_errors() {
          duration = \"0s\"\n"
     );
     let all = errors(&text);
-    let got: Vec<(usize, usize, &str)> = all
-        .iter()
-        .map(|d| (d.line, d.column, d.path.as_str()))
-        .collect();
+    let got = positions(&all);
     assert_eq!(
         got,
         [
@@ -1393,7 +1404,21 @@ fn documented_defaults_match_the_walker() {
         ("spread", "\"even\""),
         ("policy", "\"throttle\""),
         ("start", "\"0s\""),
+        ("fidelity", "\"request\""),
+        ("flow_interval", "\"1h\""),
+        ("sample_requests", "0"),
+        ("bytes_per_param", "2"),
+        ("mfu", "0.5"),
+        ("prompt_tokens", "\"azure-conv\""),
+        ("output_tokens", "\"azure-conv\""),
+        ("slo_ttft", "\"2s\""),
+        ("slo_tpot", "\"200ms\""),
+        ("routing", "\"nearest\""),
+        ("max_retries", "2"),
+        ("startup", "\"5m\""),
+        ("profile", "\"constant\""),
     ]);
+    // The serving defaults are checked against sim-models in `serving::a_service_gets_the_documented_defaults`.
     assert_eq!(defaults, want);
     // The job defaults are sim-models' own.
     let s = parse("t.toml", &format!("{MINIMAL}{JOB}")).unwrap();

@@ -10,6 +10,8 @@
 //! records an alias so the builder's error lands on the key the file uses. References into the catalog (accelerator, cloud, region, offerings) are the
 //! sim-models builders' to check; [`SourceMap::diagnose`] locates their errors.
 
+mod serving;
+
 use std::ops::Range;
 
 use sim_core::rng::{DurationDist, LogNormal};
@@ -39,6 +41,7 @@ use super::schema::{
     self, Field, Kind, Presence, Table, carbon, catalog, commitment, failures, generator, job,
     network, outage, power, site,
 };
+use super::serving::ServingSection;
 
 /// A TOML value with its byte span.
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -61,6 +64,7 @@ pub(crate) struct Parts {
     pub(crate) background_outages: Vec<BackgroundOutageSpec>,
     pub(crate) maintenance: Vec<MaintenanceSpec>,
     pub(crate) power: PowerSection,
+    pub(crate) serving: ServingSection,
 }
 
 impl Default for Parts {
@@ -83,6 +87,7 @@ impl Default for Parts {
             background_outages: Vec::new(),
             maintenance: Vec::new(),
             power: PowerSection::default(),
+            serving: ServingSection::default(),
         }
     }
 }
@@ -153,6 +158,7 @@ impl Walker {
             .collect();
         let site_names: Vec<String> = parts.fabric.sites.iter().map(|s| s.name.clone()).collect();
         parts.power = self.power_section(root, &site_names);
+        parts.serving = self.serving_section(root);
         parts
     }
 
@@ -456,6 +462,8 @@ impl Walker {
                 Kind::Range(lo, hi) => (lo..=hi).contains(&x),
                 Kind::Fraction => x > 0.0 && x <= 1.0,
                 Kind::FractionBelowOne => (0.0..1.0).contains(&x),
+                Kind::HourOfDay => (0.0..24.0).contains(&x),
+                Kind::AtLeastOne => x >= 1.0,
                 other => unreachable!("{} is not a number kind ({other:?})", dotted(p)),
             };
         if ok {
@@ -608,10 +616,15 @@ impl Walker {
     fn profile(&mut self, table: &DeTable<'_>, path: &[String], field: &Field) -> Option<Vec<f64>> {
         debug_assert_eq!(field.kind, Kind::Profile, "{}", field.key);
         let (items, p) = self.non_empty_array(table, path, field)?;
+        self.non_negative_numbers(items, &p)
+    }
+
+    /// Every element of an array as a number >= 0, each bad one reported at `p.<i>`.
+    fn non_negative_numbers(&mut self, items: &[Value<'_>], p: &[String]) -> Option<Vec<f64>> {
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
-            let ip = join(&p, &i.to_string());
+            let ip = join(p, &i.to_string());
             match self.number_value(item, &ip, Kind::NonNegativeNumber) {
                 Some(x) => out.push(x),
                 None => ok = false,
@@ -734,8 +747,20 @@ impl Walker {
         key: &str,
         header: &str,
     ) -> Vec<(&'t DeTable<'i>, Vec<String>)> {
-        let path = vec![key.to_owned()];
-        let items = match root.get(key).map(|v| (v, v.get_ref())) {
+        self.array_tables_in(root, &[], key, header)
+    }
+
+    /// The tables of the array `table[key]` (written at `path`) with their paths
+    /// (`path.key.<i>`); a type error if it is not an array of tables.
+    fn array_tables_in<'t, 'i>(
+        &mut self,
+        table: &'t DeTable<'i>,
+        path: &[String],
+        key: &str,
+        header: &str,
+    ) -> Vec<(&'t DeTable<'i>, Vec<String>)> {
+        let path = join(path, key);
+        let items = match table.get(key).map(|v| (v, v.get_ref())) {
             None => return Vec::new(),
             Some((_, DeValue::Array(items))) => items,
             Some((v, _)) => {

@@ -190,6 +190,8 @@ pub enum TrainingEvent {
     NodeFailure(u32),
     /// Site `i`'s power cap changes (a curtailment starts or ends).
     CapChange(u16),
+    /// An event of the inference services.
+    Serve(serving::ServeEvent),
 }
 
 type Ev = TrainingEvent;
@@ -290,6 +292,12 @@ pub struct TrainingSim<'a> {
     /// Scratch buffers, reused across events.
     hit: Vec<u32>,
     placed: Vec<(ClusterId, u32)>,
+    /// Inference services.
+    serving: serving::Serving,
+    /// Per replica, the nodes it holds.
+    replica_nodes: Vec<Vec<u32>>,
+    /// Replicas waiting for nodes, in replica order.
+    replica_wait: Vec<u32>,
 }
 
 impl<'a> TrainingSim<'a> {
@@ -405,7 +413,18 @@ impl<'a> TrainingSim<'a> {
                 last_record: None,
             })
             .collect();
+        let serving = serving::Serving::new(
+            &run.serving,
+            fabric,
+            run.catalog,
+            run.network.rtt,
+            run.seed,
+            run.horizon,
+        );
         Ok(Self {
+            replica_nodes: vec![Vec::new(); serving.replica_count() as usize],
+            replica_wait: Vec::new(),
+            serving,
             price,
             sites,
             power_log: Vec::new(),
@@ -448,6 +467,10 @@ impl<'a> TrainingSim<'a> {
     /// Arrivals, the first failure of every cluster, outages and site online times.
     fn initial_events(&mut self) -> Vec<(SimTime, Ev)> {
         let mut events = Vec::new();
+        if !self.serving.is_empty() {
+            // First of all at time zero: replicas take their nodes before any job.
+            events.push((SimTime::ZERO, Ev::Serve(serving::ServeEvent::Start)));
+        }
         for (i, job) in self.run.jobs.iter().enumerate() {
             events.push((job.arrival, Ev::Arrive(i as u32)));
         }
@@ -495,8 +518,51 @@ impl<'a> TrainingSim<'a> {
         events
     }
 
-    /// Tries to place every waiting job, in queue order.
+    /// Gives nodes to every waiting replica that can have them (replica order); a `warm`
+    /// replica serves at once (time zero), the others after their start-up time.
+    fn place_replicas(&mut self, warm: bool, ctx: &mut Context<'_, Ev>) {
+        let fabric = self.run.fabric;
+        let mut i = 0;
+        while i < self.replica_wait.len() {
+            let r = self.replica_wait[i];
+            let (cluster, nodes) = self.serving.replica_needs(r);
+            let held = &mut self.replica_nodes[r as usize];
+            held.clear();
+            let owner = serving::REPLICA_OWNER_BASE + r;
+            if self.capacity.allocate(fabric, cluster, nodes, owner, held) {
+                self.replica_wait.remove(i);
+                let chips = nodes * fabric.cluster(cluster).node_size;
+                self.change_load(&[(cluster.0, chips)], true, ctx);
+                self.serving.replica_placed(r, warm, ctx);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// Replica `r`'s nodes were hit: it frees them, dies, and waits for nodes again.
+    fn replica_hit(&mut self, r: u32, ctx: &mut Context<'_, Ev>) {
+        let fabric = self.run.fabric;
+        let (cluster, nodes) = self.serving.replica_needs(r);
+        let held = std::mem::take(&mut self.replica_nodes[r as usize]);
+        if held.is_empty() {
+            return;
+        }
+        self.capacity.release(fabric, &held);
+        self.replica_nodes[r as usize] = held;
+        self.replica_nodes[r as usize].clear();
+        self.pending_release
+            .push((cluster.0, nodes * fabric.cluster(cluster).node_size));
+        self.serving.replica_down(r, ctx);
+        let at = self.replica_wait.partition_point(|&w| w < r);
+        self.replica_wait.insert(at, r);
+    }
+
+    /// Tries to place every waiting replica, then every waiting job, in queue order.
     fn schedule_waiting(&mut self, ctx: &mut Context<'_, Ev>) {
+        if !self.replica_wait.is_empty() {
+            self.place_replicas(false, ctx);
+        }
         let mut i = 0;
         while i < self.queue.len() {
             let job = self.queue[i];
@@ -776,6 +842,7 @@ impl<'a> TrainingSim<'a> {
             self.power_log.push(record);
         }
         if changed {
+            self.serving.set_throttle(s, throttle, now);
             for j in 0..self.jobs.len() as u32 {
                 if self.job_on_site(j, s) {
                     let t = self.job_throttle(j);
@@ -971,6 +1038,10 @@ impl<'a> TrainingSim<'a> {
     fn interrupt_hit(&mut self, cause: Cause, domain: FailureDomain, ctx: &mut Context<'_, Ev>) {
         let hit = std::mem::take(&mut self.hit);
         for &job in &hit {
+            if job >= serving::REPLICA_OWNER_BASE {
+                self.replica_hit(job - serving::REPLICA_OWNER_BASE, ctx);
+                continue;
+            }
             let Some(finish) = self.jobs[job as usize].segment.as_ref().map(|s| s.finish) else {
                 continue;
             };
@@ -1070,6 +1141,7 @@ impl<'a> TrainingSim<'a> {
     }
 
     fn finish(mut self, horizon: SimTime, events: u64) -> RunSummary {
+        let serving = self.serving.finish();
         // Bank what running jobs have committed by the horizon, without interrupting them.
         for job in 0..self.jobs.len() as u32 {
             let state = &mut self.jobs[job as usize];
@@ -1134,8 +1206,9 @@ impl<'a> TrainingSim<'a> {
             sites,
             power: self.power_log,
             commitments: self.ledger.report(horizon),
-            services: Vec::new(),
-            requests: Vec::new(),
+            services: serving.services,
+            serving: serving.total,
+            requests: serving.requests,
             horizon,
             events,
         }
@@ -1188,6 +1261,10 @@ impl Model for TrainingSim<'_> {
                 let o = self.run.outages.outages()[i as usize];
                 self.capacity.take_down(fabric, o.domain, &mut self.hit);
                 self.interrupt_hit(Cause::Outage(o.kind), o.domain, ctx);
+                if !self.replica_wait.is_empty() {
+                    // Replicas move to spare nodes at once (jobs wait for the next event).
+                    self.place_replicas(false, ctx);
+                }
             }
             Ev::OutageEnd(i) => {
                 let o = self.run.outages.outages()[i as usize];
@@ -1200,6 +1277,12 @@ impl Model for TrainingSim<'_> {
                 self.recompute_site(s, ctx);
                 self.schedule_waiting(ctx);
             }
+            Ev::Serve(serving::ServeEvent::Start) => {
+                self.replica_wait = (0..self.serving.replica_count()).collect();
+                self.place_replicas(true, ctx);
+                self.serving.start(ctx);
+            }
+            Ev::Serve(e) => self.serving.handle(e, ctx),
             Ev::ClusterOnline(cluster) => {
                 let id = ClusterId(cluster);
                 self.capacity.bring_up(fabric, FailureDomain::Cluster(id));

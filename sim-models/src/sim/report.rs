@@ -187,6 +187,8 @@ pub struct RunSummary {
     pub commitments: Vec<crate::accounting::BurnDownReport>,
     /// Per inference service, in input order.
     pub services: Vec<super::serving::ServiceReport>,
+    /// Every service's requests together (`None` without services).
+    pub serving: Option<super::serving::ServingFigures>,
     /// Sampled requests (request fidelity with sampling on), in completion order.
     pub requests: Vec<super::serving::RequestRecord>,
     /// End of the run.
@@ -198,17 +200,21 @@ pub struct RunSummary {
 impl RunSummary {
     /// Facility energy of all sites, MWh.
     pub fn energy_mwh(&self) -> f64 {
-        self.sites.iter().map(|s| s.energy_facility_mwh).sum()
+        self.sites
+            .iter()
+            .map(|s| s.energy_facility_mwh)
+            .sum::<f64>()
+            + 0.0
     }
 
     /// Carbon of all sites, t CO2e.
     pub fn co2_t(&self) -> f64 {
-        self.sites.iter().map(|s| s.co2_t).sum()
+        self.sites.iter().map(|s| s.co2_t).sum::<f64>() + 0.0
     }
 
     /// Throttled accelerator-hours of all sites.
     pub fn throttled_accel_h(&self) -> f64 {
-        self.sites.iter().map(|s| s.throttled_accel_h).sum()
+        self.sites.iter().map(|s| s.throttled_accel_h).sum::<f64>() + 0.0
     }
 
     /// Unexpected interruptions of all jobs.
@@ -232,27 +238,27 @@ impl RunSummary {
 
     /// Accelerator-hours lost over all jobs.
     pub fn lost_accel_h(&self) -> f64 {
-        self.jobs.iter().map(|j| j.lost_accel_h).sum()
+        self.jobs.iter().map(|j| j.lost_accel_h).sum::<f64>() + 0.0
     }
 
     /// On-demand cost of all jobs, USD.
     pub fn cost_usd(&self) -> f64 {
-        self.jobs.iter().map(|j| j.cost_usd).sum()
+        self.jobs.iter().map(|j| j.cost_usd).sum::<f64>() + 0.0
     }
 
     /// WAN egress cost of all jobs, USD.
     pub fn egress_usd(&self) -> f64 {
-        self.jobs.iter().map(|j| j.egress_usd).sum()
+        self.jobs.iter().map(|j| j.egress_usd).sum::<f64>() + 0.0
     }
 
     /// Accelerator-hours held by all jobs.
     pub fn accel_hours(&self) -> f64 {
-        self.jobs.iter().map(|j| j.accel_hours).sum()
+        self.jobs.iter().map(|j| j.accel_hours).sum::<f64>() + 0.0
     }
 
     /// Goodput over all jobs, EFLOP.
     pub fn goodput_eflop(&self) -> f64 {
-        self.jobs.iter().map(JobReport::goodput_eflop).sum()
+        self.jobs.iter().map(JobReport::goodput_eflop).sum::<f64>() + 0.0
     }
 
     /// Mean ETTR over the jobs that started.

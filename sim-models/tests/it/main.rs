@@ -7,6 +7,7 @@ mod inference;
 mod network;
 mod outage;
 mod power;
+mod serving;
 mod sim;
 mod topology;
 mod workload;

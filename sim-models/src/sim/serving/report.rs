@@ -70,6 +70,8 @@ pub struct RegionReport {
     pub region: String,
     /// Their requests.
     pub figures: ServingFigures,
+    /// Per hour of the run (request fidelity only; empty at flow fidelity).
+    pub timeline: Vec<ServiceWindow>,
 }
 
 /// The figures of one service over the run (a row of `services.csv`).

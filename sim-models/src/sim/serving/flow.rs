@@ -1,0 +1,364 @@
+//! The flow fidelity's driver: integrates piecewise-constant rates between state changes.
+//!
+//! Time is cut into segments at every flow interval, every hour (the timeline's rows) and
+//! every state change (a replica dying or returning, a partition, a throttle). Within a
+//! segment each population's rate is its profile's rate at the segment's midpoint (exact
+//! for hourly diurnal profiles; a trace contributes its record count over the segment, with
+//! the service's size distributions). The routing splits the rates over sites:
+//!
+//! * `nearest`: all of a population's rate to its nearest reachable site with a live replica;
+//! * `least-loaded`: over every reachable site in proportion to its live capacity (the
+//!   fluid limit of joining the least-loaded replica);
+//! * `latency-aware`: populations in decreasing rate order, each to the site minimising RTT
+//!   plus the mean TTFT there with its rate added, avoiding sites it would overload.
+//!
+//! A site's rate is shared by its live replicas in proportion to their capacity, and each
+//! replica is one [`FlowQueue`] in steady state. Each route (population, site, group)
+//! contributes its expected requests; latency quantiles come from `K` Monte-Carlo TTFT
+//! draws per route and segment ([`FlowState::ttft_s`]) weighted by expected requests, with
+//! `K` chosen so that a run draws about 20,000 per route in total (at least 8 per segment).
+//! Rate beyond a replica's capacity is dropped (a real router would shed it). A replica
+//! that dies counts its expected requests in flight as retried.
+
+use rand::Rng;
+use sim_core::rng::{RngStreams, StreamRng};
+use sim_core::time::{SimDuration, SimTime};
+
+use crate::inference::flow::{FlowQueue, FlowState};
+use crate::inference::service::Routing;
+use crate::network::Reachability;
+
+use super::{Replica, ReplicaState, ServiceState, Source, UserState, WINDOW, window};
+
+/// Monte-Carlo TTFT draws aimed at per route over a whole run.
+const DRAWS_PER_ROUTE: u64 = 20_000;
+/// Fewest and most draws per route and segment.
+const MIN_DRAWS: u64 = 8;
+const MAX_DRAWS: u64 = 4_000;
+
+pub(super) struct FlowDriver {
+    interval: SimDuration,
+    last: SimTime,
+    draws: u64,
+    rng: StreamRng,
+    /// Per service, per replica group: the one-replica queueing model.
+    queues: Vec<Vec<FlowQueue>>,
+    /// Per service, per group: requests one replica sustains at full power.
+    capacity: Vec<Vec<f64>>,
+    /// Per service: busy slot-seconds.
+    busy: Vec<f64>,
+    /// Per service, per (site, group): requests in system per replica in the last segment.
+    in_flight: Vec<Vec<f64>>,
+    /// Scratch: per service site, rate routed there (req/s), and per route the rates.
+    site_rate: Vec<f64>,
+    routes: Vec<(u32, usize, f64)>,
+    order: Vec<u32>,
+}
+
+impl FlowDriver {
+    pub(super) fn new(
+        services: &[ServiceState],
+        interval: SimDuration,
+        horizon: SimTime,
+        streams: &RngStreams,
+    ) -> Self {
+        let interval = if interval.is_zero() {
+            super::DEFAULT_FLOW_INTERVAL
+        } else {
+            interval
+        };
+        let step = interval.min(WINDOW).as_nanos().max(1);
+        let segments = (horizon.as_nanos() / step).max(1);
+        let draws = (DRAWS_PER_ROUTE / segments).clamp(MIN_DRAWS, MAX_DRAWS);
+        let queues: Vec<Vec<FlowQueue>> = services
+            .iter()
+            .map(|s| {
+                s.service
+                    .replicas
+                    .iter()
+                    .map(|g| {
+                        FlowQueue::new(
+                            g.speed,
+                            s.service.max_batch,
+                            &s.service.prompt_tokens,
+                            &s.service.output_tokens,
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let capacity = queues
+            .iter()
+            .map(|qs| qs.iter().map(|q| q.capacity(1.0)).collect())
+            .collect();
+        Self {
+            interval,
+            last: SimTime::ZERO,
+            draws,
+            rng: streams.stream("serve/flow"),
+            capacity,
+            busy: vec![0.0; services.len()],
+            in_flight: services
+                .iter()
+                .map(|s| vec![0.0; s.sites.len() * s.service.replicas.len()])
+                .collect(),
+            queues,
+            site_rate: Vec::new(),
+            routes: Vec::new(),
+            order: Vec::new(),
+        }
+    }
+
+    pub(super) fn interval(&self) -> SimDuration {
+        self.interval
+    }
+
+    /// Busy slot-seconds per service so far.
+    pub(super) fn busy_slot_seconds(&self) -> &[f64] {
+        &self.busy
+    }
+
+    /// Replica `r` died: its expected requests in flight are retried.
+    pub(super) fn replica_died(
+        &mut self,
+        services: &mut [ServiceState],
+        replicas: &[Replica],
+        r: u32,
+    ) {
+        let rep = &replicas[r as usize];
+        let svc = &mut services[rep.service as usize];
+        let groups = svc.service.replicas.len();
+        let n =
+            self.in_flight[rep.service as usize][rep.sidx as usize * groups + rep.group as usize];
+        svc.figures.retried += n;
+        window(&mut svc.windows, self.last).retried += n;
+    }
+
+    /// Integrates every service from the last call up to `now`.
+    pub(super) fn advance(
+        &mut self,
+        now: SimTime,
+        services: &mut [ServiceState],
+        replicas: &[Replica],
+        users: &[UserState],
+        throttle: &[f64],
+        reach: &Reachability,
+    ) {
+        while self.last < now {
+            let hour_end = SimTime::from_nanos(
+                (self.last.as_nanos() / WINDOW.as_nanos() + 1).saturating_mul(WINDOW.as_nanos()),
+            );
+            let end = now.min(hour_end);
+            for s in 0..services.len() {
+                self.segment(
+                    s, self.last, end, services, replicas, users, throttle, reach,
+                );
+            }
+            self.last = end;
+        }
+    }
+
+    /// Per (site, group) of service `s`: live replicas.
+    fn live(svc: &ServiceState, replicas: &[Replica], site: usize, group: usize) -> u32 {
+        svc.sites[site]
+            .replicas
+            .clone()
+            .filter(|&r| {
+                let rep = &replicas[r as usize];
+                rep.state == ReplicaState::Up && rep.group as usize == group
+            })
+            .count() as u32
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn segment(
+        &mut self,
+        s: usize,
+        t0: SimTime,
+        t1: SimTime,
+        services: &mut [ServiceState],
+        replicas: &[Replica],
+        users: &[UserState],
+        throttle: &[f64],
+        reach: &Reachability,
+    ) {
+        let dt = t1.saturating_duration_since(t0).as_secs_f64();
+        if dt <= 0.0 {
+            return;
+        }
+        let mid = t0.saturating_add(SimDuration::from_nanos(
+            t1.saturating_duration_since(t0).as_nanos() / 2,
+        ));
+        let svc = &mut services[s];
+        let groups = svc.service.replicas.len();
+        let sites = svc.sites.len();
+        // Live capacity per site (req/s), at its throttle.
+        let mut site_capacity = vec![0.0; sites];
+        for (si, site) in svc.sites.iter().enumerate() {
+            let thr = throttle[site.site as usize];
+            for g in 0..groups {
+                let live = Self::live(svc, replicas, si, g);
+                site_capacity[si] += f64::from(live) * self.capacity[s][g] * thr;
+            }
+        }
+        self.site_rate.clear();
+        self.site_rate.resize(sites, 0.0);
+        self.routes.clear();
+        self.order.clear();
+        self.order.extend(svc.users.clone());
+        let rate_of = |u: &UserState| match &u.source {
+            Source::Poisson(p) => p.profile().rate_at(mid),
+            Source::Trace(records, _) => {
+                let lo = records.partition_point(|r| r.at < t0);
+                let hi = records.partition_point(|r| r.at < t1);
+                (hi - lo) as f64 / dt
+            }
+        };
+        let reachable = |u: &UserState, si: usize| {
+            site_capacity[si] > 0.0 && reach.connected(u.region, svc.sites[si].region)
+        };
+        let routing = svc.service.routing;
+        if routing == Routing::LatencyAware {
+            self.order.sort_by(|&a, &b| {
+                rate_of(&users[b as usize])
+                    .total_cmp(&rate_of(&users[a as usize]))
+                    .then(a.cmp(&b))
+            });
+        }
+        for i in 0..self.order.len() {
+            let u = self.order[i];
+            let user = &users[u as usize];
+            let rate = rate_of(user);
+            if rate <= 0.0 {
+                continue;
+            }
+            match routing {
+                Routing::Nearest => match user
+                    .order
+                    .iter()
+                    .map(|&x| x as usize)
+                    .find(|&si| reachable(user, si))
+                {
+                    Some(si) => self.routes.push((u, si, rate)),
+                    None => self.routes.push((u, usize::MAX, rate)),
+                },
+                Routing::LeastLoaded => {
+                    let total: f64 = (0..sites)
+                        .filter(|&si| reachable(user, si))
+                        .map(|si| site_capacity[si])
+                        .sum();
+                    if total <= 0.0 {
+                        self.routes.push((u, usize::MAX, rate));
+                    }
+                    for si in (0..sites).filter(|&si| reachable(user, si)) {
+                        self.routes.push((u, si, rate * site_capacity[si] / total));
+                    }
+                }
+                Routing::LatencyAware => {
+                    let mut best: Option<(f64, usize)> = None;
+                    for si in (0..sites).filter(|&si| reachable(user, si)) {
+                        let load = (self.site_rate[si] + rate) / site_capacity[si];
+                        let wait = if load < 0.95 {
+                            let q = &self.queues[s][0];
+                            let thr = throttle[svc.sites[si].site as usize];
+                            q.steady_state(load * self.capacity[s][0] * thr, thr)
+                                .mean_ttft_s
+                        } else {
+                            1e9 * load
+                        };
+                        let cost = user.rtt_ns[si] as f64 / 1e9 + wait;
+                        if best.is_none_or(|b| cost < b.0) {
+                            best = Some((cost, si));
+                        }
+                    }
+                    match best {
+                        Some((_, si)) => {
+                            self.site_rate[si] += rate;
+                            self.routes.push((u, si, rate));
+                        }
+                        None => self.routes.push((u, usize::MAX, rate)),
+                    }
+                }
+            }
+        }
+        if routing != Routing::LatencyAware {
+            for &(_, si, rate) in &self.routes {
+                if si != usize::MAX {
+                    self.site_rate[si] += rate;
+                }
+            }
+        }
+        // Each site's rate over its groups in proportion to live capacity; one steady state
+        // per (site, group).
+        let mut states: Vec<Option<(FlowState, f64)>> = vec![None; sites * groups];
+        for si in 0..sites {
+            let rate = self.site_rate[si];
+            let thr = throttle[svc.sites[si].site as usize];
+            for g in 0..groups {
+                let live = Self::live(svc, replicas, si, g);
+                let slot = si * groups + g;
+                self.in_flight[s][slot] = 0.0;
+                if live == 0 || site_capacity[si] <= 0.0 {
+                    continue;
+                }
+                let share = f64::from(live) * self.capacity[s][g] * thr / site_capacity[si];
+                let per_replica = rate * share / f64::from(live);
+                let st = self.queues[s][g].steady_state_pooled(per_replica, thr, live);
+                self.busy[s] += st.busy_slots * f64::from(live) * dt;
+                self.in_flight[s][slot] = st.busy_slots + st.served * st.mean_slot_wait_s;
+                states[slot] = Some((st, share));
+            }
+        }
+        // Each route's expected requests, outcomes and latency draws.
+        let slo_ttft = svc.service.slo_ttft.as_secs_f64();
+        let slo_tpot = svc.service.slo_tpot.as_secs_f64();
+        let mean_out = svc.service.output_tokens.mean();
+        for &(u, si, rate) in &self.routes {
+            let user = &users[u as usize];
+            let local = user.local as usize;
+            let n = rate * dt;
+            svc.figures.requests += n;
+            svc.regions[local].requests += n;
+            window(&mut svc.windows, t0).requests += n;
+            if si == usize::MAX {
+                svc.figures.dropped += n;
+                svc.regions[local].dropped += n;
+                window(&mut svc.windows, t0).dropped += n;
+                continue;
+            }
+            let rtt = user.rtt_ns[si] as f64 / 1e9;
+            for g in 0..groups {
+                let Some((st, share)) = states[si * groups + g] else {
+                    continue;
+                };
+                let offered = n * share;
+                let served = if st.lambda > 0.0 {
+                    offered * (st.served / st.lambda).min(1.0)
+                } else {
+                    offered
+                };
+                let dropped = offered - served;
+                if dropped > 0.0 {
+                    svc.figures.dropped += dropped;
+                    svc.regions[local].dropped += dropped;
+                    window(&mut svc.windows, t0).dropped += dropped;
+                }
+                if served <= 0.0 {
+                    continue;
+                }
+                let weight = served / self.draws as f64;
+                let tpot_met = st.tpot_s <= slo_tpot;
+                for _ in 0..self.draws {
+                    let u1: f64 = self.rng.random();
+                    let u2: f64 = self.rng.random();
+                    let prompt = svc.service.prompt_tokens.sample(&mut self.rng);
+                    let ttft = rtt + st.ttft_s(u1, u2, prompt);
+                    let met = tpot_met && ttft <= slo_ttft;
+                    svc.figures.complete(ttft, st.tpot_s, weight, met, mean_out);
+                    svc.regions[local].complete(ttft, st.tpot_s, weight, met, mean_out);
+                    window(&mut svc.windows, t0).complete(ttft, st.tpot_s, weight, met, mean_out);
+                }
+            }
+        }
+    }
+}

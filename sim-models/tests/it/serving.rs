@@ -1,0 +1,489 @@
+//! Inference serving end to end: queueing theory, failover, partitions, fidelities.
+
+use sim_core::rng::RngStreams;
+use sim_core::stats::Welford;
+use sim_core::time::{SimDuration, SimTime};
+use sim_models::inference::arrival::RateProfile;
+use sim_models::inference::queueing::Mmc;
+use sim_models::inference::service::{
+    Arrivals, ReplicaGroupSpec, Routing, ServedModel, ServiceSpec, UserSpec,
+};
+use sim_models::inference::tokens::TokenDist;
+use sim_models::network::{PartitionPlan, PartitionSpec, RttModel};
+use sim_models::outage::{OutagePlan, ScriptedOutageSpec};
+use sim_models::sim::RunSummary;
+use sim_models::sim::serving::synthetic::{Disruptions, SyntheticServing, site};
+use sim_models::sim::serving::{Fidelity, ServiceReport};
+use sim_models::topology::FabricSpec;
+
+/// Sites `(name, cloud, region, h100 nodes)`, one cluster `serve` each.
+fn fabric(sites: &[(&str, &str, &str, u32)]) -> SyntheticServing {
+    let spec = FabricSpec {
+        sites: sites
+            .iter()
+            .map(|&(name, cloud, region, nodes)| site(name, cloud, region, "h100", 8, nodes))
+            .collect(),
+    };
+    SyntheticServing::new(spec, Vec::new())
+}
+
+/// A service with replicas `(site, count, chips)` on each site's `h100` cluster and users
+/// `(cloud/region, constant rate)`.
+fn service(
+    name: &str,
+    model: ServedModel,
+    prompt: TokenDist,
+    output: TokenDist,
+    max_batch: u32,
+    replicas: &[(&str, u32, u32)],
+    users: &[(&str, f64)],
+) -> ServiceSpec {
+    ServiceSpec {
+        name: name.into(),
+        model,
+        prompt_tokens: prompt,
+        output_tokens: output,
+        max_batch,
+        slo_ttft: SimDuration::from_secs(2),
+        slo_tpot: SimDuration::from_millis(200),
+        routing: Routing::Nearest,
+        max_retries: 2,
+        startup: SimDuration::from_mins(5),
+        replicas: replicas
+            .iter()
+            .map(|&(site, count, chips)| ReplicaGroupSpec {
+                site: site.into(),
+                cluster: "serve".into(),
+                count,
+                chips,
+            })
+            .collect(),
+        users: users
+            .iter()
+            .map(|&(region, rate)| UserSpec {
+                region: region.into(),
+                arrivals: Arrivals::Profile(RateProfile::Constant { rate_per_s: rate }),
+            })
+            .collect(),
+    }
+}
+
+struct Setup<'a> {
+    world: &'a SyntheticServing,
+    services: Vec<ServiceSpec>,
+    fidelity: Fidelity,
+    outages: OutagePlan,
+    partitions: PartitionPlan,
+    horizon: SimTime,
+    seed: u64,
+    sample_every: u64,
+}
+
+fn run(s: Setup<'_>) -> RunSummary {
+    let disruptions = Disruptions {
+        outages: s.outages,
+        partitions: s.partitions,
+        sample_every: s.sample_every,
+    };
+    s.world
+        .run_with(&s.services, s.horizon, s.fidelity, s.seed, disruptions)
+}
+
+fn hours(h: u64) -> SimTime {
+    SimTime::ZERO + SimDuration::from_hours(h)
+}
+
+/// A model whose decode step is memory bound and independent of the batch (tiny KV cache),
+/// with negligible prefill: a replica is `max_batch` servers of exponential-like service
+/// time `(output - 1) x tpot`.
+fn queue_model() -> ServedModel {
+    ServedModel {
+        params: 1e9,
+        bytes_per_param: 2.0,
+        kv_bytes_per_token: 1e-9,
+        mfu: 1.0,
+    }
+}
+
+/// The single-replica M/M/c check: mean slot wait (TTFT minus the 1 ms same-region round
+/// trip and the microsecond prefill) against Erlang C, over `seeds` seeds.
+fn mmc_check(servers: u32, rho: f64, requests_per_seed: f64, seeds: u64) {
+    pooled_mmc_check(1, servers, rho, requests_per_seed, seeds);
+}
+
+/// [`mmc_check`] with `replicas` replicas of `slots` slots at one site: the site's router
+/// queues centrally, so this is M/M/(replicas x slots).
+fn pooled_mmc_check(replicas: u32, slots: u32, rho: f64, requests_per_seed: f64, seeds: u64) {
+    let servers = replicas * slots;
+    let world = fabric(&[("dc", "aws", "us-east-1", replicas)]);
+    let (catalog, fab) = (world.catalog(), world.fabric());
+    let mean_out = 101.0; // (output - 1) has mean 100: 100 decode steps
+    let probe = service(
+        "q",
+        queue_model(),
+        TokenDist::Fixed(1),
+        TokenDist::Geometric { mean: mean_out },
+        slots,
+        &[("dc", replicas, 1)],
+        &[("aws/us-east-1", 1.0)],
+    )
+    .resolve(fab, catalog)
+    .unwrap();
+    let speed = probe.replicas[0].speed;
+    let tpot = speed.tpot_s(1, 1);
+    assert!(
+        (speed.tpot_s(servers, 60) - tpot).abs() / tpot < 1e-6,
+        "tpot depends on batch"
+    );
+    let mean_service = (mean_out - 1.0) * tpot;
+    let mu = 1.0 / mean_service;
+    let lambda = rho * f64::from(servers) * mu;
+    let theory = Mmc::new(lambda, mu, servers).unwrap().mean_wait_s();
+    let horizon = SimTime::ZERO + SimDuration::from_secs_f64(requests_per_seed / lambda).unwrap();
+    let fixed = 1e-3 + speed.prefill_s(1);
+    let mut waits = Welford::new();
+    for seed in 0..seeds {
+        let s = run(Setup {
+            world: &world,
+            services: vec![service(
+                "q",
+                queue_model(),
+                TokenDist::Fixed(1),
+                TokenDist::Geometric { mean: mean_out },
+                slots,
+                &[("dc", replicas, 1)],
+                &[("aws/us-east-1", lambda)],
+            )],
+            fidelity: Fidelity::Request,
+            outages: OutagePlan::default(),
+            partitions: PartitionPlan::default(),
+            horizon,
+            seed,
+            sample_every: 0,
+        });
+        let f = &s.services[0].figures;
+        assert_eq!(f.dropped, 0.0);
+        waits.insert(f.ttft.mean_ms / 1e3 - fixed);
+    }
+    let got = waits.mean().unwrap();
+    let half = waits.ci95_half_width().unwrap();
+    let err = (got - theory).abs() / theory;
+    println!(
+        "M/M/{servers} ({replicas} x {slots}) rho {rho}: simulated mean wait {:.4} ms ± {:.4} (95%), Erlang C {:.4} ms, error {:.2}%",
+        got * 1e3,
+        half * 1e3,
+        theory * 1e3,
+        err * 100.0
+    );
+    assert!(
+        half / theory < 0.03,
+        "the check is not meaningful: CI ±{:.1}%",
+        half / theory * 100.0
+    );
+    assert!(err < 0.03, "mean wait off by {:.2}%", err * 100.0);
+}
+
+#[test]
+fn request_mode_matches_mm1() {
+    mmc_check(1, 0.5, 200_000.0, 4);
+    mmc_check(1, 0.8, 400_000.0, 6);
+    mmc_check(1, 0.9, 800_000.0, 8);
+}
+
+#[test]
+fn request_mode_matches_erlang_c() {
+    mmc_check(8, 0.5, 800_000.0, 12);
+    mmc_check(8, 0.8, 500_000.0, 8);
+    mmc_check(8, 0.9, 800_000.0, 8);
+}
+
+#[test]
+fn a_site_of_replicas_is_one_pooled_queue() {
+    pooled_mmc_check(4, 2, 0.8, 500_000.0, 8);
+}
+
+fn chat(routing: Routing, users: &[(&str, f64)]) -> ServiceSpec {
+    let mut s = service(
+        "chat",
+        ServedModel::preset("llama3-70b").unwrap(),
+        TokenDist::azure_conv_prompt(),
+        TokenDist::azure_conv_output(),
+        32,
+        &[("use1", 4, 8), ("weu", 4, 8)],
+        users,
+    );
+    s.routing = routing;
+    s
+}
+
+fn two_regions() -> SyntheticServing {
+    fabric(&[
+        ("use1", "aws", "us-east-1", 8),
+        ("weu", "azure", "westeurope", 8),
+    ])
+}
+
+fn total(reports: &[ServiceReport]) -> (f64, f64, f64, f64) {
+    let f = &reports[0].figures;
+    (f.requests, f.completed, f.dropped, f.retried)
+}
+
+#[test]
+fn a_regional_outage_fails_over_to_the_other_region_and_retries_in_flight_requests() {
+    let world = two_regions();
+    let (catalog, fab) = (world.catalog(), world.fabric());
+    let outage = OutagePlan::build(
+        fab,
+        hours(6),
+        &[ScriptedOutageSpec {
+            scope: "site:use1".into(),
+            at: hours(2),
+            duration: SimDuration::from_hours(2),
+        }],
+        &[],
+        &[],
+        &RngStreams::new(1),
+    )
+    .unwrap();
+    let users = [("aws/us-east-1", 10.0)];
+    let base = run(Setup {
+        world: &world,
+        services: vec![chat(Routing::Nearest, &users)],
+        fidelity: Fidelity::Request,
+        outages: OutagePlan::default(),
+        partitions: PartitionPlan::default(),
+        horizon: hours(6),
+        seed: 3,
+        sample_every: 0,
+    });
+    let hit = run(Setup {
+        world: &world,
+        services: vec![chat(Routing::Nearest, &users)],
+        fidelity: Fidelity::Request,
+        outages: outage,
+        partitions: PartitionPlan::default(),
+        horizon: hours(6),
+        seed: 3,
+        sample_every: 0,
+    });
+    let (req, done, dropped, retried) = total(&hit.services);
+    let (base_req, ..) = total(&base.services);
+    assert_eq!(req, base_req, "common random numbers: the same arrivals");
+    assert_eq!(dropped, 0.0, "nothing dropped: the other region takes over");
+    assert!(
+        retried > 0.0,
+        "requests in flight at the outage are retried"
+    );
+    assert!(done > 0.99 * req);
+    // During the outage the users are served across the Atlantic: TTFT rises by about the
+    // RTT (~75-90 ms); before and after it does not.
+    let ttft = |s: &RunSummary, h: usize| s.services[0].timeline[h].figures.ttft.mean_ms;
+    let rtt = RttModel::from_catalog(catalog).unwrap();
+    let a = catalog.region_id("aws", "us-east-1").unwrap();
+    let b = catalog.region_id("azure", "westeurope").unwrap();
+    let cross = rtt.rtt_ms(a, b).ms;
+    // (Hour 4 is mixed: the replicas are back 5 minutes after the outage.)
+    for h in [0, 1, 5] {
+        assert!(
+            (ttft(&hit, h) - ttft(&base, h)).abs() < 0.05 * ttft(&base, h) + 1.0,
+            "hour {h}"
+        );
+    }
+    for h in [2, 3] {
+        let added = ttft(&hit, h) - ttft(&base, h);
+        assert!(
+            added > 0.8 * cross && added < cross + 100.0,
+            "hour {h}: +{added} ms vs RTT {cross} ms"
+        );
+    }
+    // The replicas restart after the outage (start-up 5 min): down time ≈ 4 replicas × 2h05.
+    let down = hit.services[0].replica_down_h;
+    assert!(
+        (down - 4.0 * (2.0 + 5.0 / 60.0)).abs() < 0.01,
+        "replica down {down} h"
+    );
+}
+
+#[test]
+fn a_partition_isolating_the_users_drops_their_requests_and_spares_others() {
+    let world = two_regions();
+    let partitions = PartitionPlan::build(
+        world.catalog(),
+        &[PartitionSpec {
+            a: "gcp/us-central1".into(),
+            b: None,
+            start: hours(1),
+            duration: SimDuration::from_hours(1),
+        }],
+        None,
+        &[],
+        hours(3),
+        &RngStreams::new(1),
+    )
+    .unwrap();
+    let s = run(Setup {
+        world: &world,
+        services: vec![chat(
+            Routing::LeastLoaded,
+            &[("gcp/us-central1", 5.0), ("azure/westeurope", 5.0)],
+        )],
+        fidelity: Fidelity::Request,
+        outages: OutagePlan::default(),
+        partitions,
+        horizon: hours(3),
+        seed: 9,
+        sample_every: 0,
+    });
+    let regions = &s.services[0].regions;
+    let cut = &regions[0].figures;
+    let fine = &regions[1].figures;
+    assert!(
+        (cut.dropped / cut.requests - 1.0 / 3.0).abs() < 0.03,
+        "{} of {}",
+        cut.dropped,
+        cut.requests
+    );
+    assert_eq!(fine.dropped, 0.0);
+    let t = &s.services[0].timeline;
+    assert_eq!(t[0].figures.dropped, 0.0);
+    assert!(t[1].figures.dropped > 0.95 * t[1].figures.requests / 2.0);
+    assert_eq!(t[2].figures.dropped, 0.0);
+}
+
+#[test]
+fn same_seed_same_result_and_samples_are_kept() {
+    let world = two_regions();
+
+    let go = |seed| {
+        run(Setup {
+            world: &world,
+            services: vec![chat(
+                Routing::LatencyAware,
+                &[("aws/us-east-1", 8.0), ("azure/westeurope", 8.0)],
+            )],
+            fidelity: Fidelity::Request,
+            outages: OutagePlan::default(),
+            partitions: PartitionPlan::default(),
+            horizon: hours(1),
+            seed,
+            sample_every: 10,
+        })
+    };
+    let (a, b, c) = (go(1), go(1), go(2));
+    assert_eq!(a.services, b.services);
+    assert_eq!(a.requests, b.requests);
+    assert_ne!(a.services, c.services);
+    let n = a.services[0].figures.requests;
+    // One request in ten, less those still in flight at the horizon.
+    let kept = a.requests.len() as f64;
+    assert!(
+        kept <= n / 10.0 + 1.0 && kept >= 0.98 * n / 10.0,
+        "{kept} of {n}"
+    );
+    assert!(
+        a.requests
+            .iter()
+            .all(|r| r.ttft_s > 0.0 && r.prompt_tokens >= 1)
+    );
+}
+
+/// Request and flow fidelity on one scenario: `replicas` llama3-70b replicas on 8 H100
+/// each, Azure conversation (or code) token sizes, users in the same region at a constant
+/// rate giving utilisation `rho` of the replicas' capacity.
+fn fidelity_pair(
+    rho: f64,
+    replicas: u32,
+    code: bool,
+    max_batch: u32,
+) -> (ServiceReport, ServiceReport) {
+    use sim_models::inference::flow::FlowQueue;
+    let world = two_regions();
+    let (catalog, fab) = (world.catalog(), world.fabric());
+    let mut spec = chat(Routing::Nearest, &[("aws/us-east-1", 1.0)]);
+    spec.replicas.truncate(1);
+    spec.replicas[0].count = replicas;
+    spec.max_batch = max_batch;
+    if code {
+        spec.prompt_tokens = TokenDist::azure_code_prompt();
+        spec.output_tokens = TokenDist::azure_code_output();
+    }
+    let resolved = spec.resolve(fab, catalog).unwrap();
+    let q = FlowQueue::new(
+        resolved.replicas[0].speed,
+        resolved.max_batch,
+        &resolved.prompt_tokens,
+        &resolved.output_tokens,
+    );
+    let lambda = rho * q.capacity(1.0) * f64::from(replicas);
+    spec.users[0].arrivals = Arrivals::Profile(RateProfile::Constant { rate_per_s: lambda });
+    let go = |fidelity| {
+        run(Setup {
+            world: &world,
+            services: vec![spec.clone()],
+            fidelity,
+            outages: OutagePlan::default(),
+            partitions: PartitionPlan::default(),
+            horizon: hours(6),
+            seed: 5,
+            sample_every: 0,
+        })
+        .services
+        .remove(0)
+    };
+    (
+        go(Fidelity::Request),
+        go(Fidelity::Flow {
+            interval: SimDuration::from_hours(1),
+        }),
+    )
+}
+
+#[test]
+fn request_and_flow_fidelity_agree_up_to_utilisation_0_8() {
+    let mut failures = Vec::new();
+    // (replicas, code tokens, slots): prefill-bound at 32 slots, slot-bound at 4.
+    let cases = [
+        (1, false, 32),
+        (4, false, 32),
+        (8, false, 32),
+        (4, true, 32),
+        (4, false, 4),
+    ];
+    for (replicas, code, slots) in cases {
+        for rho in [0.3, 0.5, 0.8] {
+            let (req, flow) = fidelity_pair(rho, replicas, code, slots);
+            let (a, b) = (&req.figures, &flow.figures);
+            let mean_err = (b.ttft.mean_ms - a.ttft.mean_ms) / a.ttft.mean_ms;
+            let p99_err = (b.ttft.p99_ms - a.ttft.p99_ms) / a.ttft.p99_ms;
+            let case = format!(
+                "{replicas} replicas of {slots} slots, {} tokens, rho {rho}: TTFT mean {:.1} vs {:.1} ms ({:+.1}%), \
+                 p99 {:.1} vs {:.1} ms ({:+.1}%); TPOT {:.2} vs {:.2} ms; util {:.3} vs {:.3}",
+                if code { "code" } else { "conv" },
+                a.ttft.mean_ms,
+                b.ttft.mean_ms,
+                mean_err * 100.0,
+                a.ttft.p99_ms,
+                b.ttft.p99_ms,
+                p99_err * 100.0,
+                a.tpot.mean_ms,
+                b.tpot.mean_ms,
+                req.utilisation,
+                flow.utilisation,
+            );
+            println!("{case}");
+            let ok = mean_err.abs() < 0.10
+                && p99_err.abs() < 0.20
+                && (req.utilisation - flow.utilisation).abs() < 0.05
+                && (a.requests - b.requests).abs() / b.requests < 0.02
+                && (a.tpot.mean_ms - b.tpot.mean_ms).abs() / a.tpot.mean_ms < 0.10;
+            if !ok {
+                failures.push(case);
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fidelities disagree:\n{}",
+        failures.join("\n")
+    );
+}
