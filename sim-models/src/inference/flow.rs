@@ -150,6 +150,10 @@ pub struct FlowQueue {
     decode_tokens: f64,
     /// `(E[out] - 1) E[prompt] + (E[out²] - E[out]) / 2 = E[(out - 1)(prompt + out / 2)]`.
     decode_context_tokens: f64,
+    /// `W_sat` and the capacity at full speed. Every time scales as `1 / θ`, so at
+    /// throttle `θ` they are `W_sat / θ` and `θ x capacity`: computed once.
+    saturated_wait_full: f64,
+    capacity_full: f64,
 }
 
 /// One replica's steady state at an arrival rate and throttle; see the [module docs](self).
@@ -229,7 +233,7 @@ impl FlowQueue {
             0.0
         };
         let (pm, om) = (prompt.mean(), output.mean());
-        Self {
+        let mut q = Self {
             slots: max_batch,
             prefill_s_per_token,
             weights_s,
@@ -241,7 +245,12 @@ impl FlowQueue {
             context_mean: pm + om / 2.0,
             decode_tokens: om - 1.0,
             decode_context_tokens: (om - 1.0) * pm + (output.mean_square() - om) / 2.0,
-        }
+            saturated_wait_full: 0.0,
+            capacity_full: 0.0,
+        };
+        q.saturated_wait_full = q.compute_saturated_wait(1.0);
+        q.capacity_full = q.capacity_given(1.0, q.saturated_wait_full);
+        q
     }
 
     /// The number of slots, `c`.
@@ -306,7 +315,8 @@ impl FlowQueue {
     /// # Panics
     /// If `throttle` is outside `(0, 1]`.
     pub fn capacity(&self, throttle: f64) -> f64 {
-        self.capacity_given(throttle, self.saturated_wait(throttle))
+        assert_throttle(throttle);
+        self.capacity_full * throttle
     }
 
     /// [`capacity`](Self::capacity) given the saturated in-slot wait: the root of
@@ -336,6 +346,11 @@ impl FlowQueue {
     /// `U(n) = X(n) E[P]`. Returns `W_sat = W(c)`. O(c).
     fn saturated_wait(&self, throttle: f64) -> f64 {
         assert_throttle(throttle);
+        self.saturated_wait_full / throttle
+    }
+
+    /// [`saturated_wait`](Self::saturated_wait) computed from scratch. O(c).
+    fn compute_saturated_wait(&self, throttle: f64) -> f64 {
         let (p1, p2) = self.prefill_moments(throttle);
         let residual = p2 / (2.0 * p1);
         let (mut queue, mut busy, mut wait) = (0.0f64, 0.0f64, 0.0);
@@ -375,7 +390,7 @@ impl FlowQueue {
             "arrival rate must be finite and >= 0, got {lambda}"
         );
         let saturated_wait = self.saturated_wait(throttle);
-        let capacity = self.capacity_given(throttle, saturated_wait);
+        let capacity = self.capacity(throttle);
         let served = lambda.min(SATURATED_FRACTION * capacity);
         let c = f64::from(self.slots);
         let k = self.prefill_s_per_token / throttle;
@@ -691,6 +706,25 @@ mod tests {
             }
         }
         0.5 * (lo + hi)
+    }
+
+    #[test]
+    fn throttled_capacity_and_saturated_wait_scale_exactly() {
+        let (prompt, output) = code();
+        for speed in [llama70b(), llama8b()] {
+            for slots in [1, 4, 32] {
+                let q = FlowQueue::new(speed, slots, &prompt, &output);
+                for theta in [0.3, 0.71, 1.0] {
+                    let wait = q.compute_saturated_wait(theta);
+                    let got = q.saturated_wait(theta);
+                    assert!(
+                        (got - wait).abs() <= 1e-9 * wait,
+                        "{slots} {theta}: {got} vs {wait}"
+                    );
+                    assert!(rel(q.capacity(theta), q.capacity_given(theta, wait)) < 1e-6);
+                }
+            }
+        }
     }
 
     #[test]

@@ -15,12 +15,23 @@ use crate::ModelError;
 
 /// Erlang B blocking probability for `servers` servers and offered load `a` Erlangs
 /// (`a >= 0`).
+///
+/// Uses the recurrence on the inverse, `1 / B(k) = 1 + (k / a) / B(k - 1)`: a multiply
+/// and an add per server and no division in the loop (the flow fidelity calls this
+/// millions of times). Overflow of `1 / B` to infinity gives `B = 0`, its correct limit.
 pub fn erlang_b(servers: u32, a: f64) -> f64 {
-    let mut b = 1.0;
-    for k in 1..=servers {
-        b = a * b / (f64::from(k) + a * b);
+    if servers == 0 {
+        return 1.0;
     }
-    b
+    if a <= 0.0 {
+        return 0.0;
+    }
+    let per_server = 1.0 / a;
+    let mut inverse = 1.0f64;
+    for k in 1..=servers {
+        inverse = f64::from(k) * per_server * inverse + 1.0;
+    }
+    1.0 / inverse
 }
 
 /// Erlang C probability that an arrival waits, for `servers` servers and offered load

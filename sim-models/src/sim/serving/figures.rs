@@ -62,6 +62,24 @@ impl FiguresAcc {
         self.tpot.merge(&other.tpot);
     }
 
+    /// `weight` requests completed, each with this TPOT and output tokens; their TTFTs are
+    /// added separately ([`add_ttft`](Self::add_ttft)).
+    #[inline]
+    pub fn complete_untimed(&mut self, weight: f64, tpot_s: f64, tokens: f64) {
+        self.completed += weight;
+        self.tokens += weight * tokens;
+        self.tpot.add(tpot_s, weight);
+    }
+
+    /// A TTFT draw standing for `weight` completed requests, `met` if within both SLOs.
+    #[inline]
+    pub fn add_ttft(&mut self, ttft_s: f64, weight: f64, met: bool) {
+        if met {
+            self.met += weight;
+        }
+        self.ttft.add(ttft_s, weight);
+    }
+
     pub fn report(&self) -> ServingFigures {
         ServingFigures {
             requests: self.requests,

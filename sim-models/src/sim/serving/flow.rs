@@ -53,6 +53,9 @@ pub(super) struct FlowDriver {
     site_rate: Vec<f64>,
     routes: Vec<(u32, usize, f64)>,
     order: Vec<u32>,
+    live: Vec<u32>,
+    site_capacity: Vec<f64>,
+    states: Vec<Option<(FlowState, f64)>>,
 }
 
 impl FlowDriver {
@@ -106,6 +109,9 @@ impl FlowDriver {
             site_rate: Vec::new(),
             routes: Vec::new(),
             order: Vec::new(),
+            live: Vec::new(),
+            site_capacity: Vec::new(),
+            states: Vec::new(),
         }
     }
 
@@ -158,16 +164,16 @@ impl FlowDriver {
         }
     }
 
-    /// Per (site, group) of service `s`: live replicas.
-    fn live(svc: &ServiceState, replicas: &[Replica], site: usize, group: usize) -> u32 {
-        svc.sites[site]
-            .replicas
-            .clone()
-            .filter(|&r| {
-                let rep = &replicas[r as usize];
-                rep.state == ReplicaState::Up && rep.group as usize == group
-            })
-            .count() as u32
+    /// Counts the live replicas of `svc` per (site, group) into `live`. O(replicas).
+    fn count_live(svc: &ServiceState, replicas: &[Replica], live: &mut Vec<u32>) {
+        let groups = svc.service.replicas.len();
+        live.clear();
+        live.resize(svc.sites.len() * groups, 0);
+        for rep in &replicas[svc.replicas.start as usize..svc.replicas.end as usize] {
+            if rep.state == ReplicaState::Up {
+                live[rep.sidx as usize * groups + rep.group as usize] += 1;
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -193,12 +199,15 @@ impl FlowDriver {
         let groups = svc.service.replicas.len();
         let sites = svc.sites.len();
         // Live capacity per site (req/s), at its throttle.
-        let mut site_capacity = vec![0.0; sites];
+        let mut live = std::mem::take(&mut self.live);
+        Self::count_live(svc, replicas, &mut live);
+        let mut site_capacity = std::mem::take(&mut self.site_capacity);
+        site_capacity.clear();
+        site_capacity.resize(sites, 0.0);
         for (si, site) in svc.sites.iter().enumerate() {
             let thr = throttle[site.site as usize];
             for g in 0..groups {
-                let live = Self::live(svc, replicas, si, g);
-                site_capacity[si] += f64::from(live) * self.capacity[s][g] * thr;
+                site_capacity[si] += f64::from(live[si * groups + g]) * self.capacity[s][g] * thr;
             }
         }
         self.site_rate.clear();
@@ -290,13 +299,15 @@ impl FlowDriver {
         }
         // Each site's rate over its groups in proportion to live capacity; one steady state
         // per (site, group).
-        let mut states: Vec<Option<(FlowState, f64)>> = vec![None; sites * groups];
+        let mut states = std::mem::take(&mut self.states);
+        states.clear();
+        states.resize(sites * groups, None);
         for si in 0..sites {
             let rate = self.site_rate[si];
             let thr = throttle[svc.sites[si].site as usize];
             for g in 0..groups {
-                let live = Self::live(svc, replicas, si, g);
                 let slot = si * groups + g;
+                let live = live[slot];
                 self.in_flight[s][slot] = 0.0;
                 if live == 0 || site_capacity[si] <= 0.0 {
                     continue;
@@ -348,17 +359,24 @@ impl FlowDriver {
                 }
                 let weight = served / self.draws as f64;
                 let tpot_met = st.tpot_s <= slo_tpot;
+                let w = window(&mut svc.windows, t0);
+                for acc in [&mut svc.figures, &mut svc.regions[local], &mut *w] {
+                    acc.complete_untimed(served, st.tpot_s, mean_out);
+                }
                 for _ in 0..self.draws {
                     let u1: f64 = self.rng.random();
                     let u2: f64 = self.rng.random();
                     let prompt = svc.service.prompt_tokens.sample(&mut self.rng);
                     let ttft = rtt + st.ttft_s(u1, u2, prompt);
                     let met = tpot_met && ttft <= slo_ttft;
-                    svc.figures.complete(ttft, st.tpot_s, weight, met, mean_out);
-                    svc.regions[local].complete(ttft, st.tpot_s, weight, met, mean_out);
-                    window(&mut svc.windows, t0).complete(ttft, st.tpot_s, weight, met, mean_out);
+                    svc.figures.add_ttft(ttft, weight, met);
+                    svc.regions[local].add_ttft(ttft, weight, met);
+                    window(&mut svc.windows, t0).add_ttft(ttft, weight, met);
                 }
             }
         }
+        self.live = live;
+        self.site_capacity = site_capacity;
+        self.states = states;
     }
 }
