@@ -227,11 +227,11 @@ impl SyntheticServing {
             horizon,
             fidelity,
             seed,
-            Disruptions::default(),
+            RunExtras::default(),
         )
     }
 
-    /// Runs `services` (instead of its own) to `horizon` at `fidelity`, under `disruptions`.
+    /// Runs `services` (instead of its own) to `horizon` at `fidelity`, with `extras`.
     ///
     /// # Panics
     ///
@@ -242,7 +242,7 @@ impl SyntheticServing {
         horizon: SimTime,
         fidelity: Fidelity,
         seed: u64,
-        disruptions: Disruptions,
+        extras: RunExtras,
     ) -> RunSummary {
         let services = services
             .iter()
@@ -259,23 +259,23 @@ impl SyntheticServing {
                 rtt: &self.rtt,
                 prices: &self.prices,
             },
-            jobs: Vec::new(),
+            jobs: extras.jobs,
             failures: FailureModel {
                 name: "none".into(),
                 categories: Vec::new(),
             },
-            outages: disruptions.outages,
+            outages: extras.outages,
             horizon,
             seed,
-            power: Vec::new(),
-            curtailments: CurtailmentPlan::default(),
+            power: extras.power,
+            curtailments: extras.curtailments,
             commitments: Vec::new(),
             carbon: Vec::new(),
             serving: ServingRun {
                 services,
-                partitions: disruptions.partitions,
+                partitions: extras.partitions,
                 fidelity,
-                sample_every: disruptions.sample_every,
+                sample_every: extras.sample_every,
             },
         };
         TrainingSim::new(run, Box::new(FirstFit))
@@ -284,11 +284,18 @@ impl SyntheticServing {
     }
 }
 
-/// What may disturb a synthetic run (nothing by default).
+/// What else a synthetic run has (nothing by default): outages, partitions, training jobs
+/// sharing the fleet, site power policies, request sampling.
 #[derive(Clone, Debug, Default)]
-pub struct Disruptions {
+pub struct RunExtras {
     /// Outages of the fabric.
     pub outages: OutagePlan,
+    /// Training jobs on the same fleet.
+    pub jobs: Vec<crate::workload::TrainingJobSpec>,
+    /// Site power policies, in fabric site order (empty: `throttle` everywhere).
+    pub power: Vec<crate::power::SitePowerSpec>,
+    /// Curtailments of site caps.
+    pub curtailments: CurtailmentPlan,
     /// Network partitions.
     pub partitions: PartitionPlan,
     /// Keep one request in this many (0: none).
