@@ -298,8 +298,7 @@ fn a_serving_scenario_writes_the_serving_files() {
 #[test]
 fn a_scenario_without_services_writes_no_serving_files() {
     let dir = temp_dir("run-no-serving");
-    let out = fabricsim(&["run", "--out", dir.to_str().unwrap()]);
-    assert!(out.status.success());
+    run_ok(&repo_path("experiments/llama3-reliability/scenario.toml"), &dir);
     for name in ["services.csv", "service_timeline.csv", "requests.csv"] {
         assert!(!dir.join(name).exists(), "{name} written");
     }
