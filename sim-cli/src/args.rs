@@ -23,7 +23,8 @@ pub enum Command {
     /// With no FILE, the embedded default scenario runs. Prints per job its completion
     /// time, interruptions, lost accelerator-hours, ETTR and goodput, and per service its
     /// requests, latencies and SLO attainment; with --out DIR also writes DIR/summary.csv,
-    /// interruptions.csv and power.csv, and with services services.csv,
+    /// interruptions.csv, power.csv and components.csv (every failure, repair and outage),
+    /// decisions.csv with `[policy] decisions = true`, and with services services.csv,
     /// service_timeline.csv and (request fidelity with sample_requests) requests.csv.
     #[command(verbatim_doc_comment)]
     Run(RunArgs),
@@ -40,14 +41,73 @@ pub enum Command {
     /// Example: fabricsim scenario-format > docs/scenario-format.md
     #[command(verbatim_doc_comment)]
     ScenarioFormat,
-    /// Print the built-in catalog as a table.
+    /// Print the catalog as a table (built in, plus the binary's registered accelerators).
     ///
     /// Example: fabricsim catalog accelerators --csv > accelerators.csv
     #[command(verbatim_doc_comment)]
     Catalog(CatalogArgs),
+    /// List the placement policies, failover policies and failure models scenario files
+    /// can name, with one line on each.
+    ///
+    /// Example: fabricsim models
+    ///
+    /// A binary built with extra models (`fabricsim_cli::main_with`) lists them too.
+    /// Use the names in `[policy] placement`, `[policy] failover` and `[failures] model`,
+    /// and in `compare-policies --policies`.
+    #[command(verbatim_doc_comment)]
+    Models(ModelsArgs),
+    /// Run a scenario under several placement policies on the same seeds and compare them
+    /// pairwise against a baseline (common random numbers).
+    ///
+    /// Example: fabricsim compare-policies experiments/placement-policies/scenario.toml
+    ///          --policies first-fit,cheapest,greenest,spread --seeds 20 --out results/cmp
+    ///
+    /// Every (policy, seed) pair is one run of FILE with `[policy] placement` replaced and
+    /// `[sim] seed` set; everything else (failover included) comes from the file. Runs with
+    /// the same seed see the same failures, outages and arrivals, so the paired differences
+    /// have much tighter confidence intervals than unpaired ones. `[policy.placement_params]`
+    /// apply to the policy the file names; the others run with their defaults.
+    /// Prints the paired table; with --out DIR writes runs.csv (one row per run),
+    /// paired.csv (per policy and figure: means, mean paired difference and its 95% CI)
+    /// and paired.svg. Output is byte-identical for any --jobs.
+    #[command(verbatim_doc_comment)]
+    ComparePolicies(CompareArgs),
     /// Engine benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// Arguments of `fabricsim models`.
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// CSV (kind,name,summary) for machines instead of tables.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// Arguments of `fabricsim compare-policies`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Placement policies to run, comma-separated (see `fabricsim models`).
+    #[arg(long, value_delimiter = ',', required = true, value_name = "A,B,...")]
+    pub policies: Vec<String>,
+    /// The policy the others are compared with (run too if not in --policies).
+    #[arg(long, default_value = "first-fit", value_name = "POLICY")]
+    pub baseline: String,
+    /// Seeds per policy (at least 2 for a confidence interval).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub seeds: u64,
+    /// The first seed; the runs use FIRST_SEED, FIRST_SEED + 1, ...
+    #[arg(long, default_value_t = 1)]
+    pub first_seed: u64,
+    /// Worker threads (default: the available parallelism).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub jobs: Option<u64>,
+    /// Folder for runs.csv, paired.csv and paired.svg (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `fabricsim run`.
@@ -55,8 +115,8 @@ pub enum Command {
 pub struct RunArgs {
     /// Scenario file (TOML); the embedded default scenario when absent.
     pub file: Option<PathBuf>,
-    /// Folder for summary.csv, interruptions.csv, power.csv and the serving files
-    /// (created if missing).
+    /// Folder for summary.csv, interruptions.csv, power.csv, components.csv, decisions.csv
+    /// and the serving files (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replaces the scenario's `[sim] seed`.

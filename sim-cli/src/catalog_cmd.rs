@@ -1,15 +1,17 @@
-//! `fabricsim catalog ...`: the built-in catalog as tables (text, or CSV with `--csv`).
+//! `fabricsim catalog ...`: the catalog as tables (text, or CSV with `--csv`): the built-in
+//! one plus the accelerator families the binary's registry adds.
 
 use sim_models::catalog::{Catalog, RegionId};
 use sim_models::network::{RttModel, great_circle_km};
+use sim_models::policy::Registry;
 
 use crate::args::{CatalogArgs, CatalogWhat};
 use crate::output::table::{Align, Table};
 use crate::validate::basis_mark;
 
-/// Renders the requested catalog listing.
-pub fn render(args: &CatalogArgs) -> anyhow::Result<String> {
-    let catalog = Catalog::builtin();
+/// Renders the requested catalog listing of `registry`'s catalog.
+pub fn render(args: &CatalogArgs, registry: &Registry) -> anyhow::Result<String> {
+    let catalog = registry.catalog().map_err(model_errors)?;
     let table = match args.what {
         CatalogWhat::Accelerators => accelerators(&catalog),
         CatalogWhat::Regions => regions(&catalog),

@@ -1,7 +1,9 @@
-//! From scenario text to a checked model: parse, apply catalog overrides, build the fabric
-//! and the network, read trace files and resolve the services. Every problem of a file is
-//! reported at once, with positions.
+//! From scenario text to a checked model: parse, extend the catalog with the registry's
+//! accelerators and apply the file's overrides, build the fabric and the network, look the
+//! policies and the failure model up in the registry, read trace files and resolve the
+//! services. Every problem of a file is reported at once, with positions.
 
+mod policy;
 mod serving;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +17,7 @@ use sim_models::catalog::{Catalog, RegionId};
 use sim_models::failure::FailureModel;
 use sim_models::network::{EgressPrices, RttModel, WanModel};
 use sim_models::outage::OutagePlan;
+use sim_models::policy::{PolicyParams, Registry};
 use sim_models::power::{
     CurtailmentPlan, CurtailmentSpec, CurtailmentSpecs, DEFAULT_BACKUP_FRACTION, GridOutageSpec,
     PowerPolicy, RandomCurtailmentSpec, SitePowerSpec,
@@ -22,7 +25,9 @@ use sim_models::power::{
 use sim_models::topology::Fabric;
 use sim_models::workload::{JobGenerator, TrainingJobSpec};
 
-use crate::scenario::{self, Diagnostics, Scenario};
+use crate::scenario::{self, Diagnostics, PolicySection, Scenario};
+
+pub use policy::{build_failover, build_placement, failure_model, policy_errors};
 
 /// The default scenario, compiled into the binary.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../experiments/default/scenario.toml");
@@ -59,6 +64,40 @@ pub struct Resolved {
     pub carbon: Vec<Option<CarbonProfile>>,
     /// Inference services, partitions and the serving fidelity.
     pub serving: sim_models::sim::serving::ServingRun,
+    /// `[policy]`: the placement and failover policies by name, with their parameters
+    /// (checked against `registry`).
+    pub policy: PolicySection,
+    /// Where the policies are built from, fresh for each run.
+    pub registry: Registry,
+}
+
+impl Resolved {
+    /// New policies of `[policy]` for one run (policies keep state: never share them
+    /// between runs).
+    pub fn policies(&self) -> anyhow::Result<sim_models::sim::Policies> {
+        self.policies_with(&self.policy.placement, &self.policy.placement_params)
+    }
+
+    /// New policies for one run with placement policy `placement` (built from `params`)
+    /// instead of the file's; failover and the decision log as `[policy]` says.
+    pub fn policies_with(
+        &self,
+        placement: &str,
+        params: &PolicyParams,
+    ) -> anyhow::Result<sim_models::sim::Policies> {
+        let p = &self.policy;
+        let built = || -> Result<_, ModelError> {
+            Ok(sim_models::sim::Policies {
+                placement: build_placement(&self.registry, placement, params)?,
+                failover: build_failover(&self.registry, &p.failover, &p.failover_params)?,
+                decisions: match p.decisions {
+                    Some(n) => sim_models::policy::DecisionLog::enabled(n),
+                    None => sim_models::policy::DecisionLog::default(),
+                },
+            })
+        };
+        built().map_err(|e| anyhow::anyhow!("{e}"))
+    }
 }
 
 /// A scenario's text, its name in messages, and the folder its relative paths start from.
@@ -96,14 +135,37 @@ pub fn load(path: Option<&Path>) -> Result<Source, anyhow::Error> {
     }
 }
 
-/// Parses and builds everything; collects all model errors before giving up.
-/// `seed`, when given, replaces the scenario's `[sim] seed`.
-pub fn resolve(source: &Source, seed: Option<u64>) -> Result<Resolved, Diagnostics> {
+/// Parses and builds everything; collects all model errors before giving up. The catalog
+/// is the built-in one with `registry`'s accelerator families added, then the scenario's
+/// `[catalog.*]` changes; policy and failure model names are looked up in `registry`. `seed`, when given, replaces the
+/// scenario's `[sim] seed`.
+pub fn resolve(
+    source: &Source,
+    seed: Option<u64>,
+    registry: &Registry,
+) -> Result<Resolved, Diagnostics> {
     let (mut scenario, schema) = scenario::parse_lenient(&source.name, &source.text)?;
     if let Some(seed) = seed {
         scenario.seed = seed;
     }
-    let mut catalog = Catalog::builtin();
+    // The binary's accelerator families first, so the scenario can patch them too.
+    let mut catalog = match registry.catalog() {
+        Ok(catalog) => catalog,
+        Err(e) => {
+            let e: Vec<ModelError> = e
+                .into_iter()
+                .map(|mut e| {
+                    e.message = format!(
+                        "an accelerator family registered by this binary (not the scenario) \
+                         is invalid: {}",
+                        e.message
+                    );
+                    e
+                })
+                .collect();
+            return Err(schema.merge_model(scenario.diagnose(&e)));
+        }
+    };
     let mut errors: Vec<ModelError> = Vec::new();
     if let Err(e) = catalog.apply(&scenario.catalog) {
         // Building on a catalog whose overrides failed would only repeat these errors.
@@ -124,10 +186,8 @@ pub fn resolve(source: &Source, seed: Option<u64>) -> Result<Resolved, Diagnosti
             .map_err(|e| errors.extend(e))
             .ok()
     });
-    let failures = scenario
-        .failures
-        .resolve(&["failures"])
-        .map_err(|e| errors.extend(e));
+    let failures = failure_model(&scenario, registry).map_err(|e| errors.extend(e));
+    errors.extend(policy_errors(&scenario.policy, registry));
     let horizon = SimTime::ZERO + scenario.horizon;
     let streams = RngStreams::new(scenario.seed);
     let outages = fabric.as_ref().ok().and_then(|fabric| {
@@ -159,10 +219,9 @@ pub fn resolve(source: &Source, seed: Option<u64>) -> Result<Resolved, Diagnosti
             Err(e) => errors.extend(e),
         }
     }
-    let power = fabric
-        .as_ref()
-        .ok()
-        .and_then(|fabric| power_inputs(&scenario, fabric, horizon, &streams, &mut errors));
+    let power = fabric.as_ref().ok().and_then(|fabric| {
+        power_inputs(&scenario, &catalog, fabric, horizon, &streams, &mut errors)
+    });
     let serving = fabric.as_ref().ok().and_then(|fabric| {
         let inputs = serving::Inputs {
             fabric,
@@ -186,6 +245,8 @@ pub fn resolve(source: &Source, seed: Option<u64>) -> Result<Resolved, Diagnosti
         ) if errors.is_empty() && schema.0.is_empty() => Ok(Resolved {
             carbon,
             commitments: commitments(&scenario),
+            policy: scenario.policy.clone(),
+            registry: registry.clone(),
             scenario,
             catalog,
             fabric,
@@ -207,6 +268,7 @@ pub fn resolve(source: &Source, seed: Option<u64>) -> Result<Resolved, Diagnosti
 /// `[[curtailments]]`, `[[random_curtailments]]` and `[[grid_outages]]`.
 fn power_inputs(
     scenario: &Scenario,
+    catalog: &Catalog,
     fabric: &Fabric,
     horizon: SimTime,
     streams: &RngStreams,
@@ -271,7 +333,7 @@ fn power_inputs(
         }
     }
     for c in &p.commitments {
-        if catalog_has_no_cloud(scenario, &c.cloud) {
+        if catalog.cloud_id(&c.cloud).is_none() {
             errors.push(ModelError::new(
                 &["commitments", &c.cloud],
                 format!("no cloud named `{}` in the catalog", c.cloud),
@@ -326,16 +388,6 @@ fn fabric_region<'a>(scenario: &'a Scenario, fabric: &Fabric, i: usize) -> (&'a 
         .iter()
         .find(|s| &s.name == name)
         .map_or(("", ""), |s| (s.cloud.as_str(), s.region.as_str()))
-}
-
-/// Whether `cloud` is neither a built-in cloud nor one the scenario adds.
-fn catalog_has_no_cloud(scenario: &Scenario, cloud: &str) -> bool {
-    Catalog::builtin().cloud_id(cloud).is_none()
-        && !scenario
-            .catalog
-            .clouds
-            .iter()
-            .any(|(name, _)| name == cloud)
 }
 
 /// `[commitments.<cloud>]` as committed-spend contracts.

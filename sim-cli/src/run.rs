@@ -1,6 +1,7 @@
 //! `fabricsim run`: simulate a scenario's training jobs and inference services under
 //! failures and outages, print the summary, and optionally write `summary.csv`,
-//! `interruptions.csv`, `power.csv` and, with services, `services.csv`,
+//! `interruptions.csv`, `power.csv`, `components.csv`, `decisions.csv` (with
+//! `[policy] decisions = true`) and, with services, `services.csv`,
 //! `service_timeline.csv` and `requests.csv`.
 
 use std::fmt::Write as _;
@@ -10,8 +11,9 @@ use std::time::Instant;
 use anyhow::Context as _;
 use sim_core::time::SimTime;
 use sim_models::sim::serving::Fidelity;
-use sim_models::sim::{Cause, FirstFit, Network, RunSummary, TrainingRun, TrainingSim};
+use sim_models::sim::{Cause, Network, Policies, RunSummary, TrainingRun, TrainingSim};
 
+use crate::output::records;
 use crate::output::serving::{self as serving_out, Counts, RequestNames};
 use crate::output::table::{Align, Table};
 use crate::resolve::Resolved;
@@ -24,8 +26,8 @@ pub struct RunOutput {
     pub wall_s: f64,
 }
 
-/// Simulates `r` to its horizon.
-pub fn simulate(r: &Resolved) -> anyhow::Result<RunOutput> {
+/// Simulates `r` to its horizon under `policies` (fresh ones: [`Resolved::policies`]).
+pub fn simulate(r: &Resolved, policies: Policies) -> anyhow::Result<RunOutput> {
     let run = TrainingRun {
         fabric: &r.fabric,
         catalog: &r.catalog,
@@ -45,7 +47,7 @@ pub fn simulate(r: &Resolved) -> anyhow::Result<RunOutput> {
         carbon: r.carbon.clone(),
         serving: r.serving.clone(),
     };
-    let model = TrainingSim::new(run, Box::new(FirstFit)).map_err(|errors| {
+    let model = TrainingSim::new(run, policies).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the scenario cannot run:\n{}", lines.join("\n"))
     })?;
@@ -73,13 +75,26 @@ fn opt_h(t: Option<SimTime>) -> String {
     )
 }
 
+/// The policies in force, one line: `placement first-fit, failover restart` (parameters
+/// in parentheses, e.g. `failover threshold (max_wait="2h")`).
+pub fn policies_line(r: &Resolved) -> String {
+    let p = &r.policy;
+    format!(
+        "placement {}{}, failover {}{}",
+        p.placement,
+        crate::output::records::params_note(&p.placement_params),
+        p.failover,
+        crate::output::records::params_note(&p.failover_params),
+    )
+}
+
 /// The printed summary.
 pub fn render(r: &Resolved, out: &RunOutput) -> String {
     let s = &out.summary;
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "scenario {}: {} jobs over {} on {} accelerators, seed {}, failures {}, {} outages planned or drawn\n",
+        "scenario {}: {} jobs over {} on {} accelerators, seed {}, failures {}, {} outages planned or drawn",
         r.scenario.name.as_deref().unwrap_or("(unnamed)"),
         s.jobs.len(),
         r.scenario.horizon,
@@ -88,6 +103,7 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         r.failures.name,
         r.outages.len(),
     );
+    let _ = writeln!(text, "policies: {}\n", policies_line(r));
     let mut jobs = Table::new(&[
         ("job", Align::Left),
         ("accels", Align::Right),
@@ -216,6 +232,13 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         s.mean_ettr()
             .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}")),
     );
+    let migrations: u32 = s.jobs.iter().map(|j| j.migrations).sum();
+    if migrations > 0 {
+        let _ = writeln!(
+            text,
+            "Failover: {migrations} checkpoint migrations to another site"
+        );
+    }
     let _ = writeln!(
         text,
         "Engine: {} events in {:.3} s wall ({:.0} events/s)",
@@ -426,7 +449,8 @@ fn sample_power(
 
 /// Writes every output file of a run to `dir` (created if missing) and returns their
 /// names: `summary.csv`, `interruptions.csv`, `power.csv` (at `power_resolution`, if
-/// given) and the [`serving_files`].
+/// given), `components.csv`, `decisions.csv` (when `[policy] decisions = true`) and the
+/// [`serving_files`].
 pub fn write_outputs(
     dir: &Path,
     r: &Resolved,
@@ -437,7 +461,11 @@ pub fn write_outputs(
         ("summary.csv", summary_csv(r, s)),
         ("interruptions.csv", interruptions_csv(r, s)),
         ("power.csv", power_csv(s, power_resolution)),
+        ("components.csv", records::components_csv(&r.fabric, s)),
     ];
+    if r.policy.decisions.is_some() {
+        files.push(("decisions.csv", records::decisions_csv(&s.decisions)));
+    }
     files.extend(serving_files(r, s));
     for (name, text) in &files {
         write_atomically(dir, name, text)?;

@@ -37,11 +37,20 @@ pub fn summary(r: &Resolved) -> String {
     let generated = r.jobs.len() - s.jobs.len();
     let _ = writeln!(
         out,
-        "{} training jobs ({} generated), failures: {}, {} outages and maintenance windows\n",
+        "{} training jobs ({} generated), failures: {}, {} outages and maintenance windows",
         r.jobs.len(),
         generated,
         r.failures.name,
         r.outages.len()
+    );
+    let _ = writeln!(
+        out,
+        "policies: {}{}\n",
+        crate::run::policies_line(r),
+        match r.policy.decisions {
+            Some(n) => format!(", decisions kept ({n} options each)"),
+            None => String::new(),
+        }
     );
 
     out.push_str("Accelerators per cloud and kind\n");

@@ -298,7 +298,10 @@ fn a_serving_scenario_writes_the_serving_files() {
 #[test]
 fn a_scenario_without_services_writes_no_serving_files() {
     let dir = temp_dir("run-no-serving");
-    run_ok(&repo_path("experiments/llama3-reliability/scenario.toml"), &dir);
+    run_ok(
+        &repo_path("experiments/llama3-reliability/scenario.toml"),
+        &dir,
+    );
     for name in ["services.csv", "service_timeline.csv", "requests.csv"] {
         assert!(!dir.join(name).exists(), "{name} written");
     }

@@ -25,6 +25,7 @@ pub mod failure;
 pub mod inference;
 pub mod network;
 pub mod outage;
+pub mod policy;
 pub mod power;
 pub mod sim;
 pub mod suggest;

@@ -61,13 +61,24 @@
 //!                             # arrival = when the arrivals start
 //!
 //! [failures]                  # optional; no failures when absent
-//! model = "llama3-h100"       # optional, "none"
+//! model = "llama3-h100"       # optional, "none"; any failure model of the registry
 //! rate_scale = 1.0            # optional, 1
+//! [failures.params]           # optional: passed to the model's factory
 //! [failures.categories.optics]        # replaces or adds a category
 //! scope = "node"              # accelerator | node | rack
 //! rate_per_accel_hour = 1e-6
 //! repair_median = "2h"        # with repair_p90; or repair = "4h"
 //! repair_p90 = "8h"
+//!
+//! [policy]                    # optional
+//! placement = "cheapest"      # optional, "first-fit"; any placement policy of the registry
+//! failover = "threshold"      # optional, "restart"; any failover policy of the registry
+//! decisions = true            # optional, false: keep decisions for decisions.csv
+//! decision_options = 8        # optional, 8: options kept per decision
+//! [policy.placement_params]   # optional, free-form: numbers, strings, tables
+//! amortise_h = 48
+//! [policy.failover_params]    # optional, free-form
+//! max_wait = "2h"
 //!
 //! [[outages]]                 # scripted
 //! scope = "region:aws/us-east-1"      # a domain key
@@ -142,8 +153,9 @@
 //!
 //! Durations are strings of numbers and units with no space (`"90s"`, `"1.5h"`, `"1h30m"`;
 //! units ns, us, ms, s, m, h, d, w). Integers are accepted wherever a number is expected,
-//! never the reverse. Unknown keys are errors with a "did you mean"; the top-level section
-//! `policies` is reserved for a later release and rejected with a message saying so.
+//! never the reverse. Unknown keys are errors with a "did you mean". Parameter tables
+//! (`[policy.placement_params]`, `[policy.failover_params]`, `[failures.params]`) take any
+//! key: the policy or model checks its own (`PolicyParams::only`).
 //! Array-of-tables elements are located by index (`outages[0].scope`, key path
 //! `["outages", "0", "scope"]`; `curtailments[0].site`), named tables by their names
 //! (`["power", "sites", "<site>", "policy"]`, `["commitments", "<cloud>",
@@ -161,9 +173,9 @@
 //! "did you mean" over the file's sites), alternatives given twice or not at all.
 //! Cross-references into the catalog (is `accelerator` or a job's `kinds` known, does the
 //! cloud offer it, does the region exist; the clouds and regions of `[commitments.*]` and
-//! `[carbon.*.*]`, of services' users and of partitions), failure model names, outage
-//! scopes and services' sites and clusters are checked by the sim-models builders, trace
-//! files by the run ([`trace`]); [`Scenario::diagnose`] maps their [`ModelError`] key
+//! `[carbon.*.*]`, of services' users and of partitions), outage scopes and services'
+//! sites and clusters are checked by the sim-models builders, policy and failure model
+//! names and parameters by the binary's registry, trace files by the run ([`trace`]); [`Scenario::diagnose`] maps their [`ModelError`] key
 //! paths back to positions in the file.
 //!
 //! ```text
@@ -177,6 +189,7 @@
 //! ```
 
 mod diagnostic;
+pub mod policy;
 pub mod power;
 pub(crate) mod reference;
 pub(crate) mod schema;
@@ -197,9 +210,11 @@ use sim_models::catalog::CatalogOverrides;
 use sim_models::failure::FailureSpec;
 use sim_models::network::NetworkSpec;
 use sim_models::outage::{BackgroundOutageSpec, MaintenanceSpec, ScriptedOutageSpec};
+use sim_models::policy::PolicyParams;
 use sim_models::topology::FabricSpec;
 use sim_models::workload::{JobGeneratorSpec, TrainingJobSpec};
 
+pub use policy::PolicySection;
 pub use power::PowerSection;
 pub use serving::ServingSection;
 
@@ -224,9 +239,15 @@ pub struct Scenario {
     /// `[job_generators.*]`, in file order (checked by `JobGenerator::new` under
     /// `["job_generators", prefix]`).
     pub generators: Vec<JobGeneratorSpec>,
-    /// `[failures]`; no failures when absent (resolved by `FailureSpec::resolve` under
+    /// `[failures]`; no failures when absent (resolved through the registry under
     /// `["failures"]`).
     pub failures: FailureSpec,
+    /// `[failures.params]`: parameters of the failure model (empty when absent), passed to
+    /// its factory in the registry; errors are reported under `["failures", "params"]`.
+    pub failure_params: PolicyParams,
+    /// `[policy]`: placement and failover policies by name, with their parameters
+    /// (looked up in the registry when the run is built).
+    pub policy: PolicySection,
     /// `[[outages]]`, in file order (checked by `OutagePlan::build`).
     pub outages: Vec<ScriptedOutageSpec>,
     /// `[[buildouts]]`, in file order (expanded into weekly clusters before the fabric is built).
@@ -290,6 +311,8 @@ pub fn parse_lenient(file_name: &str, text: &str) -> Result<(Scenario, Diagnosti
         jobs: parts.jobs,
         generators: parts.generators,
         failures: parts.failures,
+        failure_params: parts.failure_params,
+        policy: parts.policy,
         outages: parts.outages,
         buildouts: parts.buildouts,
         background_outages: parts.background_outages,

@@ -6,6 +6,8 @@
 
 use std::fmt::Write as _;
 
+use sim_models::policy::Registry;
+
 use super::schema::{self, Presence, TABLES};
 
 /// A complete scenario using every table; the reference shows it and a test parses it.
@@ -213,6 +215,18 @@ duration = "2h"
 rate_per_year = 2
 duration_median = "30m"
 duration_p90 = "4h"
+
+# Policies: where work goes, what an interrupted job does, and a log of the decisions.
+[policy]
+placement = "cheapest"
+failover = "threshold"
+decisions = true
+
+[policy.placement_params]
+amortise_h = 48
+
+[policy.failover_params]
+max_wait = "2h"
 "#;
 
 /// A file with several mistakes; the reference shows what `fabricsim` says about it.
@@ -233,8 +247,9 @@ count = "lots"
 const INTRO: &str = "\
 A scenario file describes a study (`[sim]`), the fabric it runs on (sites and their \
 clusters, the wide-area network between them, and changes to the hardware catalog), the \
-training jobs and inference services it runs, what goes wrong (random failures, scripted \
-and background outages, planned maintenance, network partitions), the power sites get \
+training jobs and inference services it runs, the placement and failover policies they run \
+under, what goes wrong (random failures, scripted and background outages, planned \
+maintenance, network partitions), the power sites get \
 (per-site policies, grid curtailments and outages), spend commitments and hourly carbon \
 intensity, in one TOML file.
 
@@ -259,14 +274,16 @@ parse cannot be checked further).
 a power section names). References into the catalog (an unknown accelerator, cloud or \
 region, including those of `[commitments.<cloud>]` and `[carbon.<cloud>.<region>]`; a \
 cloud that does not offer an accelerator; a job's `kinds`; the regions of services' users \
-and of partitions), failure model names, outage scopes (domain keys of the built fabric), \
+and of partitions), policy and failure model names and their parameters (against the \
+models of the binary: `fabricsim models`), outage scopes (domain keys of the built fabric), \
 the sites and clusters of service replicas (do the weights fit in their HBM?) and trace \
 files (`FILE:LINE: column: problem`) are checked when the run is built, and reported the \
 same way.
 ";
 
-/// The reference as Markdown.
-pub(crate) fn markdown() -> String {
+/// The reference as Markdown; the [Models](#models) section lists `registry`'s entries
+/// (the built-ins for `docs/scenario-format.md`; a plug-in binary's own as well).
+pub(crate) fn markdown(registry: &Registry) -> String {
     let mut out = String::new();
     out.push_str("# Scenario file format\n\n");
     out.push_str(
@@ -302,12 +319,15 @@ pub(crate) fn markdown() -> String {
             let _ = writeln!(out, "\nSub-tables: {}.", children.join(", "));
         }
     }
-    out.push_str(
-        "\n## Reserved sections\n\nThese top-level sections are kept for later releases. \
-         Writing one is an error saying so, never silently ignored:\n\n",
-    );
-    for (key, what) in schema::RESERVED {
-        let _ = writeln!(out, "- `[{key}]`: {what} not simulated yet.");
+    models(&mut out, registry);
+    if !schema::RESERVED.is_empty() {
+        out.push_str(
+            "\n## Reserved sections\n\nThese top-level sections are kept for later releases. \
+             Writing one is an error saying so, never silently ignored:\n\n",
+        );
+        for (key, what) in schema::RESERVED {
+            let _ = writeln!(out, "- `[{key}]`: {what} not simulated yet.");
+        }
     }
     out.push_str("\n## Errors\n\nFor this file:\n\n```toml\n");
     out.push_str(BAD_EXAMPLE);
@@ -320,4 +340,26 @@ pub(crate) fn markdown() -> String {
     }
     out.push_str("```\n");
     out
+}
+
+/// The `## Models` section: every placement policy, failover policy and failure model of
+/// `registry`, with its summary (which names its parameters).
+fn models(out: &mut String, registry: &Registry) {
+    out.push_str(
+        "\n## Models\n\nThe names `[policy] placement`, `[policy] failover` and \
+         `[failures] model` accept, with what each does and the parameters it takes \
+         (`[policy.placement_params]`, `[policy.failover_params]`, `[failures.params]`). \
+         `fabricsim models` prints the same list for the binary at hand, including models \
+         a plug-in binary adds.\n",
+    );
+    for section in crate::models_cmd::sections(registry) {
+        let _ = write!(
+            out,
+            "\n### {} (`{}`)\n\n| Name | What it does |\n|---|---|\n",
+            section.title, section.key
+        );
+        for (name, summary) in section.entries {
+            let _ = writeln!(out, "| `{name}` | {} |", summary.replace('|', "\\|"));
+        }
+    }
 }

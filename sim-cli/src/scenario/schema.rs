@@ -222,6 +222,7 @@ pub(crate) const TOP_LEVEL: &[&str] = &[
     "jobs",
     "job_generators",
     "failures",
+    "policy",
     "outages",
     "background_outages",
     "maintenance",
@@ -238,8 +239,13 @@ pub(crate) const TOP_LEVEL: &[&str] = &[
 ];
 
 /// Top-level sections kept for later releases: (key, what is not simulated yet).
-/// Writing one is an error, never silently ignored.
-pub(crate) const RESERVED: &[(&str, &str)] = &[("policies", "placement and failover policies are")];
+/// Writing one is an error, never silently ignored. None today: `[policy]` took the place
+/// of the `[policies]` section once reserved (`policies` now gets a "did you mean").
+pub(crate) const RESERVED: &[(&str, &str)] = &[];
+
+/// Top-level keys too far from their section's name for a "did you mean" by spelling:
+/// (written, meant).
+pub(crate) const RENAMED: &[(&str, &str)] = &[("policies", "policy")];
 
 pub(crate) mod serving;
 
@@ -935,7 +941,8 @@ pub(crate) mod failures {
         "model",
         Kind::Str,
         "\"none\"",
-        "Built-in failure model: `none` or `llama3-h100` (checked when the run is built).",
+        "Failure model by name: `none`, `llama3-h100` or one a plug-in binary registers \
+         (see [Models](#models); checked when the run is built).",
     );
     /// `rate_scale`.
     pub(crate) const RATE_SCALE: Field = def(
@@ -949,7 +956,16 @@ pub(crate) mod failures {
         header: "[failures]",
         doc: "Optional, once. Random component failures; none when absent.",
         fields: &[MODEL, RATE_SCALE],
-        children: &["categories"],
+        children: &["categories", "params"],
+    };
+    /// The table.
+    pub(crate) const PARAMS: Table = Table {
+        header: "[failures.params]",
+        doc: "Optional, once. Parameters of the failure model, passed to it as written: \
+              numbers, strings and tables of them. The built-in models take none; an \
+              unknown or invalid parameter is reported here.",
+        fields: &[],
+        children: &[],
     };
 
     /// Scope names, as `FailureScope::name` spells them.
@@ -1010,6 +1026,78 @@ pub(crate) mod failures {
             REPAIR_MEDIAN,
             REPAIR_P90,
         ],
+        children: &[],
+    };
+}
+
+/// `[policy]`, `[policy.placement_params]` and `[policy.failover_params]`.
+pub(crate) mod policy {
+    use super::*;
+
+    /// Default of `placement`.
+    pub(crate) const DEFAULT_PLACEMENT: &str = "first-fit";
+    /// Default of `failover`.
+    pub(crate) const DEFAULT_FAILOVER: &str = "restart";
+    /// Default of `decision_options`.
+    pub(crate) const DEFAULT_DECISION_OPTIONS: usize = 8;
+
+    /// `placement`.
+    pub(crate) const PLACEMENT: Field = def(
+        "placement",
+        Kind::Str,
+        "\"first-fit\"",
+        "Where jobs (and replicas without a fixed cluster) go: a placement policy by name \
+         (see [Models](#models)).",
+    );
+    /// `failover`.
+    pub(crate) const FAILOVER: Field = def(
+        "failover",
+        Kind::Str,
+        "\"restart\"",
+        "What a job interrupted by a failure or outage does: a failover policy by name \
+         (see [Models](#models)).",
+    );
+    /// `decisions`.
+    pub(crate) const DECISIONS: Field = def(
+        "decisions",
+        Kind::Bool,
+        "false",
+        "Keep every placement and failover decision, with the options scored, for \
+         `decisions.csv` (`run --out`).",
+    );
+    /// `decision_options`.
+    pub(crate) const DECISION_OPTIONS: Field = def(
+        "decision_options",
+        Kind::PositiveInt,
+        "8",
+        "Options kept per decision, best first.",
+    );
+    /// The table.
+    pub(crate) const TABLE: Table = Table {
+        header: "[policy]",
+        doc: "Optional, once. The placement and failover policies of the run; `first-fit` \
+              and `restart` when absent. Names are checked against the models of the \
+              binary (`fabricsim models`), with a \"did you mean\".",
+        fields: &[PLACEMENT, FAILOVER, DECISIONS, DECISION_OPTIONS],
+        children: &["placement_params", "failover_params"],
+    };
+    /// The table.
+    pub(crate) const PLACEMENT_PARAMS: Table = Table {
+        header: "[policy.placement_params]",
+        doc: "Optional, once. Parameters of the placement policy, passed to it as written: \
+              numbers, strings and tables of them (e.g. `max_share = 0.5`, or \
+              `[policy.placement_params.throughput.llama]` for `heterogeneity-aware`). \
+              Which keys a policy takes is in its summary under [Models](#models); an \
+              unknown or invalid one is reported here.",
+        fields: &[],
+        children: &[],
+    };
+    /// The table.
+    pub(crate) const FAILOVER_PARAMS: Table = Table {
+        header: "[policy.failover_params]",
+        doc: "Optional, once. Parameters of the failover policy, as for \
+              `[policy.placement_params]` (e.g. `max_wait = \"2h\"` for `threshold`).",
+        fields: &[],
         children: &[],
     };
 }
@@ -1350,6 +1438,10 @@ pub(crate) const TABLES: &[Table] = &[
     generator::TABLE,
     failures::TABLE,
     failures::CATEGORY,
+    failures::PARAMS,
+    policy::TABLE,
+    policy::PLACEMENT_PARAMS,
+    policy::FAILOVER_PARAMS,
     outage::SCRIPTED,
     outage::BACKGROUND,
     outage::MAINTENANCE,

@@ -24,6 +24,7 @@ use super::power::{
 use super::schema::{self, Presence};
 use super::*;
 
+mod policy;
 mod serving;
 
 /// A valid scenario; tests break one line of it. Line numbers are in the comments.
@@ -366,15 +367,16 @@ fn missing_required_keys() {
 
 #[test]
 fn reserved_section() {
+    // `[policies]`, once reserved, is now a misspelling of `[policy]`.
     let d = only(&format!("{MINIMAL}\n[policies]\nplacement = \"x\"\n"));
     check(
         &d,
         14,
         2,
         "policies",
-        "the [policies] section is reserved: placement and failover policies are not \
-         simulated yet (a later release)",
+        "unknown top-level key `policies`; expected one of: sim,",
     );
+    assert_eq!(d.suggestion.as_deref(), Some("policy"));
     // Inference services are simulated now: [[services]].
     let d = only(&format!("{MINIMAL}\n[[inference]]\nkind = \"chat\"\n"));
     check(
@@ -1264,9 +1266,11 @@ fn build_errors(text: &str) -> Vec<Diagnostic> {
             errors.extend(e);
         }
     }
-    if let Err(e) = s.failures.resolve(&["failures"]) {
+    let registry = sim_models::policy::Registry::builtin();
+    if let Err(e) = crate::resolve::failure_model(&s, &registry) {
         errors.extend(e);
     }
+    errors.extend(crate::resolve::policy_errors(&s.policy, &registry));
     let horizon = SimTime::ZERO + s.horizon;
     if let Err(e) = OutagePlan::build(
         &fabric,
@@ -1400,6 +1404,10 @@ fn documented_defaults_match_the_walker() {
     want.extend([
         ("model", "\"none\""),
         ("rate_scale", "1"),
+        ("placement", "\"first-fit\""),
+        ("failover", "\"restart\""),
+        ("decisions", "false"),
+        ("decision_options", "8"),
         ("first_at", "\"0s\""),
         ("spread", "\"even\""),
         ("policy", "\"throttle\""),
@@ -1438,6 +1446,12 @@ fn documented_defaults_match_the_walker() {
     );
     assert_eq!(DEFAULT_CHECKPOINT_STORAGE_GBIT.to_string(), "16000");
     assert_eq!(s.failures, FailureSpec::default());
+    assert_eq!(s.policy, crate::scenario::PolicySection::default());
+    assert_eq!(
+        (s.policy.placement.as_str(), s.policy.failover.as_str()),
+        ("first-fit", "restart")
+    );
+    assert_eq!(schema::policy::DEFAULT_DECISION_OPTIONS.to_string(), "8");
     assert_eq!(schema::network::DEFAULT_WAN_GBIT.to_string(), "100");
     assert_eq!(schema::site::DEFAULT_RACK_NODES.to_string(), "4");
 }
@@ -1894,7 +1908,7 @@ fn shipped_default_scenario_parses() {
 #[test]
 fn reference_doc_is_up_to_date() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/scenario-format.md");
-    let want = reference::markdown();
+    let want = reference::markdown(&sim_models::policy::Registry::builtin());
     if std::env::var_os("FABRICSIM_BLESS").is_some() {
         std::fs::write(path, &want).unwrap();
         return;
@@ -1909,7 +1923,7 @@ fn reference_doc_is_up_to_date() {
 
 #[test]
 fn reference_documents_every_key_and_reserved_section() {
-    let md = reference::markdown();
+    let md = reference::markdown(&sim_models::policy::Registry::builtin());
     for table in schema::TABLES {
         assert!(md.contains(&format!("### `{}`", table.header)));
         for f in table.fields {

@@ -10,6 +10,7 @@
 //! records an alias so the builder's error lands on the key the file uses. References into the catalog (accelerator, cloud, region, offerings) are the
 //! sim-models builders' to check; [`SourceMap::diagnose`] locates their errors.
 
+mod policy;
 mod serving;
 
 use std::ops::Range;
@@ -34,6 +35,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, SourceMap, dotted, is_bare_key};
+use super::policy::PolicySection;
 use super::power::{
     CarbonProfile, Commitment, Curtailment, GridOutage, PowerSection, RandomCurtailment, SitePower,
 };
@@ -59,6 +61,8 @@ pub(crate) struct Parts {
     pub(crate) jobs: Vec<TrainingJobSpec>,
     pub(crate) generators: Vec<JobGeneratorSpec>,
     pub(crate) failures: FailureSpec,
+    pub(crate) failure_params: sim_models::policy::PolicyParams,
+    pub(crate) policy: PolicySection,
     pub(crate) outages: Vec<ScriptedOutageSpec>,
     pub(crate) buildouts: Vec<sim_models::topology::BuildoutSpec>,
     pub(crate) background_outages: Vec<BackgroundOutageSpec>,
@@ -82,6 +86,8 @@ impl Default for Parts {
             jobs: Vec::new(),
             generators: Vec::new(),
             failures: FailureSpec::default(),
+            failure_params: sim_models::policy::PolicyParams::default(),
+            policy: PolicySection::default(),
             outages: Vec::new(),
             buildouts: Vec::new(),
             background_outages: Vec::new(),
@@ -135,6 +141,13 @@ impl Walker {
         self.workloads(root, &mut parts);
         if let Some(t) = self.optional_table(root, &[], "failures", failures::TABLE.header) {
             parts.failures = self.failures(t);
+            if let Some(v) = t.get("params") {
+                let path = ["failures".to_owned(), "params".to_owned()];
+                parts.failure_params = self.params(v, &path, failures::PARAMS.header);
+            }
+        }
+        if let Some(t) = self.optional_table(root, &[], "policy", schema::policy::TABLE.header) {
+            parts.policy = self.policy(t);
         }
         parts.buildouts = self
             .array_tables(root, "buildouts", schema::buildout::TABLE.header)
@@ -256,7 +269,12 @@ impl Walker {
                         schema::TOP_LEVEL.join(", "),
                         belongs_elsewhere(&key)
                     ),
-                    closest(&key, &candidates),
+                    closest(&key, &candidates).or_else(|| {
+                        schema::RENAMED
+                            .iter()
+                            .find(|(written, _)| *written == key)
+                            .map(|(_, meant)| (*meant).to_owned())
+                    }),
                 );
             }
         }

@@ -423,6 +423,25 @@ impl CommitmentLedger {
         s.in_window.value() + s.outside.value() + inside + outside
     }
 
+    /// Committed spend of `cloud` over the simulated part of its window (up to `horizon`)
+    /// not yet used by `now`, $ (0 without a commitment): what a commitment-burning
+    /// placement policy tries to use before it is lost.
+    pub fn unspent_usd(&self, cloud: CloudId, now: SimTime, horizon: SimTime) -> f64 {
+        let Some(c) = self.commitments.iter().find(|c| c.cloud_id == cloud) else {
+            return 0.0;
+        };
+        let end = c.start.saturating_add(c.period).min(horizon);
+        let simulated = end.saturating_duration_since(c.start).as_secs_f64();
+        let period = c.period.as_secs_f64();
+        if period <= 0.0 {
+            return 0.0;
+        }
+        let committed = c.total_usd * simulated / period;
+        let s = &self.clouds[usize::from(cloud.0)];
+        let (inside, _) = s.pending(now);
+        (committed - s.in_window.value() - inside).max(0.0)
+    }
+
     /// One burn-down per commitment, in the order of the specs, for a run simulated over
     /// `[0, horizon)`; the current rates are assumed to hold until `horizon`.
     pub fn report(&self, horizon: SimTime) -> Vec<BurnDownReport> {

@@ -4,7 +4,10 @@
 //! The built-in catalog ([`Catalog::builtin`]) is data shipped in `data/*.csv`, each row
 //! with its source and a status saying whether it is published or an estimate. A scenario
 //! changes it only through [`CatalogOverrides`]: patch any field of an existing entry, or
-//! add new entries, a new cloud included, without touching code.
+//! add new entries, a new cloud included, without touching code. A plug-in crate adds
+//! accelerator kinds in code ([`Catalog::add_accelerator`], usually through
+//! [`Registry::extend_catalog`](crate::policy::Registry::extend_catalog)), each optionally
+//! with its own power-capping curve ([`Catalog::cap_curve`]).
 
 mod builtin;
 mod overrides;

@@ -1,6 +1,11 @@
 //! The [`Catalog`] container and its lookups.
 
+use std::sync::Arc;
+
 use super::types::*;
+use crate::ModelError;
+use crate::power::CapCurve;
+use crate::suggest::closest;
 
 /// All catalog entries, indexed by their ids ([`AccelKindId`], [`CloudId`], [`RegionId`]).
 ///
@@ -13,6 +18,9 @@ pub struct Catalog {
     pub(super) regions: Vec<RegionSpec>,
     pub(super) offerings: Vec<Offering>,
     pub(super) rtts: Vec<MeasuredRtt>,
+    /// Kinds with their own power-capping curve, sorted by id (most kinds have none and
+    /// follow their site's curve).
+    pub(super) cap_curves: Vec<(AccelKindId, Arc<CapCurve>)>,
 }
 
 impl Catalog {
@@ -85,5 +93,56 @@ impl Catalog {
         self.offerings
             .iter()
             .find(|o| o.cloud == cloud && o.accelerator == accelerator)
+    }
+
+    /// The power-capping curve of kind `id`, if it has its own; `None`: a throttled chip
+    /// of this kind follows its site's curve ([`crate::power::SitePower::curve`]).
+    /// *O*(kinds with a curve).
+    pub fn cap_curve(&self, id: AccelKindId) -> Option<&Arc<CapCurve>> {
+        self.cap_curves
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map(|(_, curve)| curve)
+    }
+
+    /// Gives accelerator `name` its own power-capping curve (`None` removes it, so it
+    /// follows its site's curve again). Errors with a suggestion when `name` is not a
+    /// kind of the catalog.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use sim_models::catalog::Catalog;
+    /// # use sim_models::power::CapCurve;
+    /// let mut catalog = Catalog::builtin();
+    /// let curve = CapCurve::new([(0.5, 0.9)], &["curve"]).unwrap();
+    /// catalog.set_cap_curve("h100", Some(Arc::new(curve))).unwrap();
+    /// let h100 = catalog.accelerator_id("h100").unwrap();
+    /// assert_eq!(catalog.cap_curve(h100).unwrap().throughput(0.5), 0.9);
+    /// assert!(catalog.set_cap_curve("h10", None).is_err());
+    /// ```
+    pub fn set_cap_curve(
+        &mut self,
+        name: &str,
+        curve: Option<Arc<CapCurve>>,
+    ) -> Result<(), ModelError> {
+        let Some(id) = self.accelerator_id(name) else {
+            return Err(ModelError::new(
+                &["catalog", "accelerators", name],
+                format!(
+                    "unknown accelerator {name:?}: a power-capping curve needs a kind of the \
+                     catalog; add the kind first"
+                ),
+            )
+            .with_suggestion(closest(
+                name,
+                self.accelerators.iter().map(|a| a.name.as_str()),
+            )));
+        };
+        self.cap_curves.retain(|(k, _)| *k != id);
+        if let Some(curve) = curve {
+            let at = self.cap_curves.partition_point(|(k, _)| *k < id);
+            self.cap_curves.insert(at, (id, curve));
+        }
+        Ok(())
     }
 }

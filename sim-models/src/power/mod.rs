@@ -21,7 +21,10 @@
 //!   (catalog `host_w_per_chip` at full load; half of it idle, an estimate).
 //! * [`CapCurve`]: throughput under a power cap, interpolated from the embedded
 //!   `data/power_capping.csv` (the reference's DVFS-model training rows; see [`curve`]
-//!   for which rows and why).
+//!   for which rows and why). An accelerator kind can bring its own curve
+//!   ([`Catalog::cap_curve`](crate::catalog::Catalog::cap_curve), set by a plug-in crate
+//!   through [`Registry::add_accelerator`](crate::policy::Registry::add_accelerator)); its
+//!   throttled chips follow that curve instead ([`KindLoad::curve`]).
 //! * [`SitePower`]: a site's chips by kind and state, its PUE and curve. The cap is
 //!   facility power. [`SitePower::throttle_for_cap`] returns the [`ThrottleDecision`]
 //!   that keeps the accounted draw at or below the cap, always.

@@ -1,5 +1,7 @@
 //! A site's demand against its cap, and the throttle that meets the cap.
 
+use std::sync::Arc;
+
 use super::chip::clamp_unit;
 use super::{AcceleratorPower, CapCurve, ChipState};
 use crate::catalog::Catalog;
@@ -10,7 +12,7 @@ use crate::topology::{Fabric, SiteId};
 const BISECTION_STEPS: u32 = 60;
 
 /// The chips of one kind (or one cluster) at a site, by state.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KindLoad {
     /// Power model of the kind.
     pub power: AcceleratorPower,
@@ -22,6 +24,9 @@ pub struct KindLoad {
     pub down: u32,
     /// Utilisation of the busy chips, in [0, 1] (1 for training).
     pub utilisation: f64,
+    /// The kind's own power-capping curve ([`crate::catalog::Catalog::cap_curve`]);
+    /// `None` follows the site's [`SitePower::curve`].
+    pub curve: Option<Arc<CapCurve>>,
 }
 
 impl KindLoad {
@@ -57,8 +62,11 @@ pub struct ThrottleDecision {
     /// chips; 1 when the cap does not bind.
     pub limit_fraction: f64,
     /// Throughput of a chip busy at full load under the limit, relative to unlimited:
-    /// `curve.throughput(limit_fraction)`. Chips at lower utilisation lose less
-    /// ([`SitePower::throughput_of`]).
+    /// `curve.throughput(limit_fraction)`, with the site's curve, or, when busy kinds
+    /// have their own curves ([`KindLoad::curve`]), the lowest value among the busy
+    /// kinds' curves (the site runs at one throttle, and a synchronous job waits for its
+    /// slowest chip). Per kind, and for chips at lower utilisation (which lose less), see
+    /// [`SitePower::throughput_of`].
     pub throughput_fraction: f64,
     /// Share of the busy chips that keep running; 1 unless the limit alone cannot reach
     /// the cap.
@@ -73,6 +81,9 @@ pub struct ThrottleDecision {
 
 /// One site's power: its chips by kind and state, its PUE and the throttle curve.
 ///
+/// A load whose kind has its own curve ([`KindLoad::curve`]) follows that curve; every
+/// other load follows [`SitePower::curve`].
+///
 /// Every method is *O*(kinds) (a handful per site), so the simulator can call them at
 /// each state change. The cap is **facility** power, as [`crate::topology::Site`]'s
 /// `power_cap_w`: IT power x PUE is compared against it. Idle and down draws, and the
@@ -83,7 +94,7 @@ pub struct SitePower {
     pub pue: f64,
     /// The site's chips, one entry per kind or cluster.
     pub loads: Vec<KindLoad>,
-    /// The cap-to-throughput curve for throttled chips.
+    /// The cap-to-throughput curve for throttled chips of kinds without their own.
     pub curve: CapCurve,
 }
 
@@ -98,7 +109,8 @@ impl SitePower {
     }
 
     /// The site `site` of `fabric` (built against `catalog`): one load per cluster, in
-    /// cluster order, every chip idle, utilisation 1, the site's PUE.
+    /// cluster order, every chip idle, utilisation 1, the site's PUE, and each kind's own
+    /// curve where the catalog has one ([`Catalog::cap_curve`]).
     pub fn for_site(fabric: &Fabric, catalog: &Catalog, site: SiteId) -> Self {
         let mut power = Self::new(fabric.site(site).pue);
         for cluster in fabric.clusters_of(site) {
@@ -108,6 +120,7 @@ impl SitePower {
                 idle: cluster.accelerator_count(),
                 down: 0,
                 utilisation: 1.0,
+                curve: catalog.cap_curve(cluster.accelerator).cloned(),
             });
         }
         power
@@ -127,8 +140,24 @@ impl SitePower {
             idle,
             down,
             utilisation,
+            curve: None,
         });
         self
+    }
+
+    /// Gives the load added last its own power-capping curve (see [`KindLoad::curve`]);
+    /// no effect on a site without loads. Returns `self` for chaining.
+    pub fn with_curve(mut self, curve: Arc<CapCurve>) -> Self {
+        if let Some(load) = self.loads.last_mut() {
+            load.curve = Some(curve);
+        }
+        self
+    }
+
+    /// The curve load `load`'s chips follow: the kind's own, else the site's.
+    #[inline]
+    pub fn curve_of(&self, load: usize) -> &CapCurve {
+        self.loads[load].curve.as_deref().unwrap_or(&self.curve)
     }
 
     /// IT power demanded with no limit, W.
@@ -181,10 +210,12 @@ impl SitePower {
         (n <= f64::from(self.loads[load].busy)).then_some(n as u32)
     }
 
-    /// Throughput fraction of load `load`'s busy chips under `limit` (fraction of TDP).
+    /// Throughput fraction of load `load`'s busy chips under `limit` (fraction of TDP),
+    /// along the load's curve ([`SitePower::curve_of`]).
     pub fn throughput_of(&self, load: usize, limit: f64) -> f64 {
         let l = &self.loads[load];
-        l.power.throughput(l.utilisation, limit, &self.curve)
+        l.power
+            .throughput(l.utilisation, limit, self.curve_of(load))
     }
 
     /// The throttle that keeps facility draw within `cap_w` (see [`ThrottleDecision`]).
@@ -195,7 +226,8 @@ impl SitePower {
     /// kink per kind), and then in the running and powered shares, so each stage is
     /// solved by bisection (60 steps) keeping the invariant `draw(lo) <= cap`; the answer
     /// is `lo`, so the draw never exceeds the cap. A negative or NaN cap counts as 0.
-    /// *O*(kinds).
+    /// The deepest limit is the highest [`CapCurve::min_cap`] among the busy loads'
+    /// curves (no busy chip is pushed below the data of its curve). *O*(kinds).
     pub fn throttle_for_cap(&self, cap_w: f64) -> ThrottleDecision {
         let cap_it = if cap_w.is_nan() || cap_w <= 0.0 {
             0.0
@@ -204,7 +236,11 @@ impl SitePower {
         };
         // Compare facility draws (it x pue) against cap_w: the quantity reported.
         let fits = |it: f64| it * self.pue <= cap_w.max(0.0);
-        let min_limit = self.curve.min_cap();
+        let min_limit = self
+            .busy_curves()
+            .map(CapCurve::min_cap)
+            .reduce(f64::max)
+            .unwrap_or_else(|| self.curve.min_cap());
         let (limit, running, powered) = if fits(self.draw_it_w(1.0, 1.0, 1.0)) {
             (1.0, 1.0, 1.0)
         } else if fits(self.draw_it_w(min_limit, 1.0, 1.0)) {
@@ -226,12 +262,23 @@ impl SitePower {
         let draw_it_w = self.draw_it_w(limit, running, powered);
         ThrottleDecision {
             limit_fraction: limit,
-            throughput_fraction: self.curve.throughput(limit),
+            throughput_fraction: self
+                .busy_curves()
+                .map(|c| c.throughput(limit))
+                .reduce(f64::min)
+                .unwrap_or_else(|| self.curve.throughput(limit)),
             running_fraction: running,
             powered_fraction: powered,
             draw_it_w,
             draw_facility_w: draw_it_w * self.pue,
         }
+    }
+
+    /// The curves of the loads with busy chips, in load order.
+    fn busy_curves(&self) -> impl Iterator<Item = &CapCurve> + '_ {
+        (0..self.loads.len())
+            .filter(|&i| self.loads[i].busy > 0)
+            .map(|i| self.curve_of(i))
     }
 
     /// IT draw of all loads under (limit, running share, powered share).
@@ -257,4 +304,92 @@ fn bisect(mut lo: f64, mut hi: f64, ok: impl Fn(f64) -> bool) -> f64 {
         }
     }
     lo
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn h100() -> AcceleratorPower {
+        let catalog = Catalog::builtin();
+        AcceleratorPower::from_spec(catalog.accelerator(catalog.accelerator_id("h100").unwrap()))
+    }
+
+    /// A curve that loses little down to 0.4 of TDP, unlike the built-in one.
+    fn flat_curve() -> Arc<CapCurve> {
+        Arc::new(CapCurve::new([(0.4, 0.7), (0.6, 0.95)], &["test"]).unwrap())
+    }
+
+    const BUSY: ChipState = ChipState::Busy { utilisation: 1.0 };
+
+    #[test]
+    fn a_kind_with_its_own_curve_throttles_along_it() {
+        let own = SitePower::new(1.2)
+            .with(h100(), BUSY, 1_000)
+            .with_curve(flat_curve());
+        let site = SitePower::new(1.2).with(h100(), BUSY, 1_000);
+        let cap = 0.8 * site.demand_facility_w();
+        let (d_own, d_site) = (own.throttle_for_cap(cap), site.throttle_for_cap(cap));
+        // Same chips, same draw: the same limit; only the throughput read off differs.
+        assert_eq!(d_own.limit_fraction, d_site.limit_fraction);
+        assert!(d_own.limit_fraction < 1.0);
+        let limit = d_own.limit_fraction;
+        assert_eq!(d_own.throughput_fraction, flat_curve().throughput(limit));
+        assert_eq!(
+            d_site.throughput_fraction,
+            CapCurve::builtin().throughput(limit)
+        );
+        assert!(d_own.throughput_fraction > d_site.throughput_fraction + 0.01);
+        assert_eq!(own.throughput_of(0, limit), flat_curve().throughput(limit));
+        assert_eq!(own.curve_of(0), &*flat_curve());
+    }
+
+    #[test]
+    fn the_deepest_limit_follows_the_busy_kinds_curves() {
+        // Board power only: a cap that the built-in curve (min 0.5) cannot reach without
+        // pausing chips, but a curve with data down to 0.4 can.
+        let chip = AcceleratorPower {
+            host_w: 0.0,
+            host_idle_w: 0.0,
+            ..h100()
+        };
+        let cap = 0.45 * 700.0 * 100.0;
+        let own = SitePower::new(1.0)
+            .with(chip, BUSY, 100)
+            .with_curve(flat_curve());
+        let d = own.throttle_for_cap(cap);
+        assert_eq!(d.running_fraction, 1.0);
+        assert!((d.limit_fraction - 0.45).abs() < 1e-9);
+        assert!((d.throughput_fraction - flat_curve().throughput(0.45)).abs() < 1e-12);
+        let site = SitePower::new(1.0).with(chip, BUSY, 100);
+        let d = site.throttle_for_cap(cap);
+        assert_eq!(d.limit_fraction, 0.5);
+        assert!(d.running_fraction < 1.0);
+    }
+
+    #[test]
+    fn a_mixed_site_runs_at_its_slowest_busy_kind() {
+        let cap_of = |s: &SitePower| 0.8 * s.demand_facility_w();
+        // Both busy: the built-in curve is the slower one.
+        let mixed = SitePower::new(1.2)
+            .with(h100(), BUSY, 500)
+            .with(h100(), BUSY, 500)
+            .with_curve(flat_curve());
+        let d = mixed.throttle_for_cap(cap_of(&mixed));
+        let builtin = CapCurve::builtin().throughput(d.limit_fraction);
+        assert_eq!(d.throughput_fraction, builtin);
+        assert!(mixed.throughput_of(1, d.limit_fraction) > builtin);
+        // Only the kind with its own curve busy: its curve alone sets the throttle.
+        let idle_builtin = SitePower::new(1.2)
+            .with(h100(), ChipState::Idle, 500)
+            .with(h100(), BUSY, 500)
+            .with_curve(flat_curve());
+        let d = idle_builtin.throttle_for_cap(cap_of(&idle_builtin));
+        assert!(d.limit_fraction < 1.0);
+        assert_eq!(
+            d.throughput_fraction,
+            flat_curve().throughput(d.limit_fraction)
+        );
+    }
 }

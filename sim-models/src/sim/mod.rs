@@ -51,14 +51,24 @@ use crate::accounting::{
 use crate::capacity::Capacity;
 use crate::catalog::{AcceleratorSpec, Catalog};
 use crate::failure::{FailureDraw, FailureModel, PoissonFailures, WeibullRenewal};
-use crate::network::{EgressPrices, RttModel, WanModel};
+use crate::network::{EgressPrices, RttModel, TransferParams, WanModel};
 use crate::outage::{OutageKind, OutagePlan};
+use crate::policy::{
+    DecisionLog, FabricView, Failover, FailoverContext, FailoverDecision, Placement,
+    PlacementRequest,
+};
 use crate::power::{CurtailmentPlan, PowerPolicy, SitePower, SitePowerSpec};
 use crate::topology::{ClusterId, Fabric, FailureDomain, SiteId};
-use crate::workload::{Allocation, CheckpointTimeline, JobRate, JobWork, TrainingJobSpec, WanSpan};
+use crate::workload::{
+    Allocation, CheckpointTimeline, JobRate, JobWork, TRAINING_STATE_BYTES_PER_PARAM,
+    TrainingJobSpec, WanSpan,
+};
 
 use progress::Progress;
-pub use report::{Cause, InterruptionRecord, JobReport, PowerRecord, RunSummary, SiteReport};
+pub use report::{
+    Cause, ComponentEvent, ComponentRecord, InterruptionRecord, JobReport, PowerRecord, RunSummary,
+    SiteReport,
+};
 
 /// The network models a multi-site job needs.
 #[derive(Clone, Copy, Debug)]
@@ -103,69 +113,37 @@ pub struct TrainingRun<'a> {
     pub serving: serving::ServingRun,
 }
 
-/// Where a job goes: a strategy over clusters, called once per placement attempt.
-pub trait Placement {
-    /// Chooses clusters and node counts for `job` (needing `accelerators`), or `None` if
-    /// it cannot be placed now. `fits(cluster)` gives the nodes a cluster can supply now.
-    fn place(
-        &mut self,
-        fabric: &Fabric,
-        catalog: &Catalog,
-        job: &TrainingJobSpec,
-        capacity: &Capacity,
-        out: &mut Vec<(ClusterId, u32)>,
-    ) -> bool;
+pub use crate::policy::placement::builtin::FirstFit;
+
+/// The policies of a run and where their decisions go.
+pub struct Policies {
+    /// Where jobs (and replicas without a fixed cluster) go.
+    pub placement: Box<dyn Placement>,
+    /// What an interrupted job does.
+    pub failover: Box<dyn Failover>,
+    /// Decisions kept for `decisions.csv` (disabled by default).
+    pub decisions: DecisionLog,
 }
 
-/// First fit: the first cluster (in fabric order) of an allowed kind with enough healthy
-/// idle nodes; else whole nodes gathered over the clusters of one site; else, for a
-/// `multi_site` job, over every site.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct FirstFit;
+impl Default for Policies {
+    /// `first-fit` placement, `restart` failover, no decision log.
+    fn default() -> Self {
+        Self {
+            placement: Box::new(FirstFit),
+            failover: Box::new(crate::policy::failover::builtin::Fixed(
+                FailoverDecision::Restart,
+            )),
+            decisions: DecisionLog::default(),
+        }
+    }
+}
 
-impl Placement for FirstFit {
-    fn place(
-        &mut self,
-        fabric: &Fabric,
-        catalog: &Catalog,
-        job: &TrainingJobSpec,
-        capacity: &Capacity,
-        out: &mut Vec<(ClusterId, u32)>,
-    ) -> bool {
-        out.clear();
-        let usable = |c: &crate::topology::Cluster| {
-            job.allows(&catalog.accelerator(c.accelerator).name)
-                && capacity.cluster_reachable(fabric, c.id)
-        };
-        let nodes_for = |accelerators: u32, node_size: u32| accelerators.div_ceil(node_size);
-        for c in fabric.clusters().iter().filter(|c| usable(c)) {
-            let need = nodes_for(job.accelerators, c.node_size);
-            if capacity.idle_healthy(c.id) >= need {
-                out.push((c.id, need));
-                return true;
-            }
-        }
-        let mut gather = |clusters: &mut dyn Iterator<Item = &crate::topology::Cluster>| {
-            out.clear();
-            let mut missing = job.accelerators;
-            for c in clusters.filter(|c| usable(c)) {
-                let take = nodes_for(missing, c.node_size).min(capacity.idle_healthy(c.id));
-                if take > 0 {
-                    out.push((c.id, take));
-                    missing = missing.saturating_sub(take * c.node_size);
-                }
-                if missing == 0 {
-                    return true;
-                }
-            }
-            false
-        };
-        for site in fabric.sites() {
-            if gather(&mut fabric.clusters_of(site.id).iter()) {
-                return true;
-            }
-        }
-        job.multi_site && gather(&mut fabric.clusters().iter())
+impl std::fmt::Debug for Policies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Policies")
+            .field("placement", &self.placement.name())
+            .field("failover", &self.failover.name())
+            .finish()
     }
 }
 
@@ -195,6 +173,27 @@ pub enum TrainingEvent {
 }
 
 type Ev = TrainingEvent;
+
+/// The [`FabricView`] policies see, borrowing the fields of a [`TrainingSim`] one by one
+/// (so the policies themselves can be borrowed mutably beside it).
+macro_rules! fabric_view {
+    ($sim:expr, $now:expr) => {
+        FabricView {
+            now: $now,
+            fabric: $sim.run.fabric,
+            catalog: $sim.run.catalog,
+            capacity: &$sim.capacity,
+            usd_per_chip_hour: &$sim.price,
+            carbon_g_per_kwh: &$sim.view_carbon,
+            power_headroom_w: &$sim.view_headroom,
+            pue: &$sim.view_pue,
+            commitment_left_usd: &$sim.view_commitment,
+            rtt: $sim.run.network.rtt,
+            prices: $sim.run.network.prices,
+            wan: $sim.run.network.wan,
+        }
+    };
+}
 
 /// A running job's current segment.
 #[derive(Clone, Debug)]
@@ -233,6 +232,12 @@ struct JobState {
     accelerators_held: u32,
     waiting: bool,
     started_once: bool,
+    /// Failover `wait`: restart only on exactly these (cluster, nodes).
+    pinned: Vec<(ClusterId, u32)>,
+    /// Failover `migrate`: the site its checkpoint is at (copied if it restarts elsewhere).
+    migrate_from: Option<SiteId>,
+    /// The site of its last segment (the first, if it spanned several).
+    last_site: Option<SiteId>,
     report: JobReport,
 }
 
@@ -263,7 +268,15 @@ struct SiteState {
 /// The training simulation model; run it with [`TrainingSim::run`].
 pub struct TrainingSim<'a> {
     run: TrainingRun<'a>,
-    placement: Box<dyn Placement + 'a>,
+    policies: Policies,
+    /// What policies see of the sites and clouds, refreshed before each round of decisions:
+    /// per site carbon now, power headroom and PUE; per cloud unspent commitment.
+    view_carbon: Vec<f64>,
+    view_headroom: Vec<f64>,
+    view_pue: Vec<f64>,
+    view_commitment: Vec<f64>,
+    /// Component failures, repairs and outages in time order (policy-independent).
+    components: Vec<ComponentRecord>,
     capacity: Capacity,
     jobs: Vec<JobState>,
     /// Waiting jobs in placement order.
@@ -302,10 +315,7 @@ pub struct TrainingSim<'a> {
 
 impl<'a> TrainingSim<'a> {
     /// Checks the inputs and sets up the model (no event is processed).
-    pub fn new(
-        run: TrainingRun<'a>,
-        placement: Box<dyn Placement + 'a>,
-    ) -> Result<Self, Vec<ModelError>> {
+    pub fn new(run: TrainingRun<'a>, policies: Policies) -> Result<Self, Vec<ModelError>> {
         let mut errors = Vec::new();
         for job in &run.jobs {
             if let Err(e) = job.validate(&["jobs", &job.name], run.catalog) {
@@ -367,6 +377,9 @@ impl<'a> TrainingSim<'a> {
                 accelerators_held: 0,
                 waiting: false,
                 started_once: false,
+                pinned: Vec::new(),
+                migrate_from: None,
+                last_site: None,
                 report: JobReport::new(spec, run.failures.categories.len()),
             })
             .collect();
@@ -421,7 +434,13 @@ impl<'a> TrainingSim<'a> {
             run.seed,
             run.horizon,
         );
+        let view_pue = fabric.sites().iter().map(|s| s.pue).collect();
         Ok(Self {
+            view_carbon: vec![0.0; fabric.sites().len()],
+            view_headroom: vec![0.0; fabric.sites().len()],
+            view_pue,
+            view_commitment: vec![0.0; run.catalog.clouds().len()],
+            components: Vec::new(),
             replica_nodes: vec![Vec::new(); serving.replica_count() as usize],
             replica_wait: Vec::new(),
             serving,
@@ -443,7 +462,7 @@ impl<'a> TrainingSim<'a> {
             busy: 0.0,
             hit: Vec::new(),
             placed: Vec::new(),
-            placement,
+            policies,
             run,
         })
     }
@@ -462,6 +481,122 @@ impl<'a> TrainingSim<'a> {
         sim.run_until(horizon);
         let events = sim.events_processed();
         sim.into_model().finish(horizon, events)
+    }
+
+    /// [`run`](Self::run), checking the model's invariants after every event
+    /// ([`check_invariants`](Self::check_invariants)); returns the first violation with
+    /// the time it was found. O(nodes + jobs) per event: for tests, not for studies.
+    pub fn run_checked(self) -> Result<RunSummary, String> {
+        let horizon = self.run.horizon;
+        let mut sim = Simulation::new(self);
+        let initial = sim.model_mut().initial_events();
+        for (at, ev) in initial {
+            if at <= horizon {
+                sim.schedule_at(at, ev)
+                    .expect("invariant: initial events are at or after time zero");
+            }
+        }
+        let mut violation = None;
+        let limits = sim_core::engine::RunLimits {
+            until: Some(horizon),
+            ..Default::default()
+        };
+        sim.run_with(
+            limits,
+            |model, now| match model.check_invariants(now) {
+                Ok(()) => false,
+                Err(e) => {
+                    violation = Some(format!("at {now}: {e}"));
+                    true
+                }
+            },
+            |_| {},
+        );
+        if let Some(v) = violation {
+            return Err(v);
+        }
+        let events = sim.events_processed();
+        Ok(sim.into_model().finish(horizon, events))
+    }
+
+    /// The model's invariants at time `now`:
+    ///
+    /// * every node is held by at most one job or replica, and capacity agrees on who;
+    /// * a job is running (has a segment) or waiting (queued), never both;
+    /// * a running job's segment did not start in the future, and its remaining work is
+    ///   neither negative nor more than it started with;
+    /// * the fleet's busy count is the sum of what running jobs hold;
+    /// * every site's power draw and energy are finite and non-negative.
+    pub fn check_invariants(&self, now: SimTime) -> Result<(), String> {
+        let fabric = self.run.fabric;
+        let mut holder = vec![u32::MAX; fabric.node_count() as usize];
+        let mut claim = |node: u32, who: u32| -> Result<(), String> {
+            let slot = &mut holder[node as usize];
+            if *slot != u32::MAX {
+                return Err(format!("node {node} held by both {} and {who}", *slot));
+            }
+            *slot = who;
+            Ok(())
+        };
+        let mut busy = 0u64;
+        for (j, state) in self.jobs.iter().enumerate() {
+            for &n in &state.nodes {
+                claim(n, j as u32)?;
+            }
+            let queued = self.queue.contains(&(j as u32));
+            match (&state.segment, queued || state.waiting) {
+                (Some(_), true) => return Err(format!("job {j} is both running and queued")),
+                (Some(seg), false) => {
+                    if seg.start > now {
+                        return Err(format!("job {j}'s segment starts in the future"));
+                    }
+                    busy += u64::from(state.accelerators_held);
+                }
+                (None, _) => {
+                    if !state.nodes.is_empty() {
+                        return Err(format!("job {j} holds nodes without running"));
+                    }
+                }
+            }
+            let total = match self.run.jobs[j].work {
+                JobWork::Tokens(_) => self.run.jobs[j].total_flops().unwrap_or(0.0),
+                JobWork::Duration(d) => d.as_secs_f64(),
+            };
+            if !(state.remaining >= 0.0 && state.remaining <= total * (1.0 + 1e-9)) {
+                return Err(format!(
+                    "job {j} has {} of {total} work remaining",
+                    state.remaining
+                ));
+            }
+        }
+        for (r, nodes) in self.replica_nodes.iter().enumerate() {
+            for &n in nodes {
+                claim(n, serving::REPLICA_OWNER_BASE + r as u32)?;
+            }
+        }
+        for (n, &who) in holder.iter().enumerate() {
+            let owner = self.capacity.owner(crate::topology::NodeId(n as u32));
+            let expected = if who == u32::MAX {
+                crate::capacity::FREE
+            } else {
+                who
+            };
+            if owner != expected {
+                return Err(format!(
+                    "node {n}: capacity says {owner}, holders say {expected}"
+                ));
+            }
+        }
+        if (self.busy - busy as f64).abs() > 0.5 {
+            return Err(format!("busy count {} but jobs hold {busy}", self.busy));
+        }
+        for (i, site) in self.sites.iter().enumerate() {
+            let it = site.meter.energy_it_mwh(now);
+            if !(it.is_finite() && it >= 0.0) {
+                return Err(format!("site {i} has IT energy {it} MWh"));
+            }
+        }
+        Ok(())
     }
 
     /// Arrivals, the first failure of every cluster, outages and site online times.
@@ -518,6 +653,26 @@ impl<'a> TrainingSim<'a> {
         events
     }
 
+    /// Mean repair time of failure category `category` (what a failover policy expects).
+    fn expected_repair(&self, category: usize) -> SimDuration {
+        let mean = self.run.failures.categories[category].repair.mean_secs();
+        SimDuration::from_secs_f64(mean).unwrap_or(SimDuration::MAX)
+    }
+
+    /// Refreshes what policies see of sites and clouds: carbon intensity now, power
+    /// headroom under the cap in force, unspent commitments. O(sites + clouds).
+    fn refresh_view(&mut self, now: SimTime) {
+        for s in 0..self.sites.len() {
+            self.view_carbon[s] = self.sites[s].carbon.profile().intensity_at(now);
+            self.view_headroom[s] = self.cap_w(s) - self.sites[s].power.demand_facility_w();
+        }
+        for (c, left) in self.view_commitment.iter_mut().enumerate() {
+            *left =
+                self.ledger
+                    .unspent_usd(crate::catalog::CloudId(c as u16), now, self.run.horizon);
+        }
+    }
+
     /// Gives nodes to every waiting replica that can have them (replica order); a `warm`
     /// replica serves at once (time zero), the others after their start-up time.
     fn place_replicas(&mut self, warm: bool, ctx: &mut Context<'_, Ev>) {
@@ -563,6 +718,9 @@ impl<'a> TrainingSim<'a> {
         if !self.replica_wait.is_empty() {
             self.place_replicas(false, ctx);
         }
+        if !self.queue.is_empty() {
+            self.refresh_view(ctx.now());
+        }
         let mut i = 0;
         while i < self.queue.len() {
             let job = self.queue[i];
@@ -593,11 +751,41 @@ impl<'a> TrainingSim<'a> {
         let fabric = self.run.fabric;
         let catalog = self.run.catalog;
         let spec = &self.run.jobs[job as usize];
-        if !self
-            .placement
-            .place(fabric, catalog, spec, &self.capacity, &mut self.placed)
-        {
-            return false;
+        let pinned = &self.jobs[job as usize].pinned;
+        if !pinned.is_empty() {
+            // Failover `wait`: only its own clusters, once they are back.
+            let back = pinned.iter().all(|&(c, n)| {
+                self.capacity.cluster_reachable(fabric, c) && self.capacity.idle_healthy(c) >= n
+            });
+            if !back {
+                return false;
+            }
+            self.placed.clear();
+            self.placed.extend_from_slice(pinned);
+        } else {
+            let state = &self.jobs[job as usize];
+            let view = fabric_view!(self, ctx.now());
+            let request = PlacementRequest {
+                subject: &spec.name,
+                accelerators: spec.accelerators,
+                kinds: &spec.kinds,
+                span_clusters: true,
+                multi_site: spec.multi_site,
+                params: spec.params,
+                home: state.migrate_from.or(state.last_site),
+                checkpoint_bytes: TRAINING_STATE_BYTES_PER_PARAM * spec.params,
+                users: &[],
+                group: &[],
+                group_total: spec.accelerators,
+            };
+            if !self.policies.placement.place(
+                &view,
+                &request,
+                &mut self.placed,
+                &mut self.policies.decisions,
+            ) {
+                return false;
+            }
         }
         // Under `refuse` and `preempt`, no placement past a site's cap.
         for &(cluster, nodes) in &self.placed {
@@ -691,11 +879,30 @@ impl<'a> TrainingSim<'a> {
         };
         let throttle = 1.0;
         state.progress.reset(full_rate * throttle);
-        let restart = if state.started_once {
+        let mut restart = if state.started_once {
             spec.restart_overhead
         } else {
             SimDuration::ZERO
         };
+        // Failover `migrate`: a restart at another site first copies the checkpoint there.
+        let new_site = fabric.cluster(self.placed[0].0).site;
+        if let Some(home) = state.migrate_from.take()
+            && home != new_site
+        {
+            let net = self.run.network;
+            let path = net
+                .wan
+                .path(home.0 as usize, new_site.0 as usize, net.rtt, net.prices);
+            let bytes = TRAINING_STATE_BYTES_PER_PARAM * spec.params;
+            restart = restart.saturating_add(path.transfer_time(bytes, &TransferParams::default()));
+            let usd = path.transfer_usd(bytes);
+            state.report.egress_usd += usd;
+            state.report.migrations += 1;
+            self.ledger
+                .add_spend(ctx.now(), fabric.site(home).cloud, usd);
+        }
+        state.pinned.clear();
+        state.last_site = Some(new_site);
         let timeline = CheckpointTimeline::new(
             spec.checkpoint_interval,
             spec.checkpoint_cost.time(),
@@ -797,7 +1004,12 @@ impl<'a> TrainingSim<'a> {
                     .min_by_key(|&j| (self.run.jobs[j as usize].priority, std::cmp::Reverse(j)));
                 let Some(victim) = victim else { break };
                 self.hit.push(victim);
-                self.interrupt_hit(Cause::Power, FailureDomain::Site(SiteId(s as u16)), ctx);
+                self.interrupt_hit(
+                    Cause::Power,
+                    FailureDomain::Site(SiteId(s as u16)),
+                    SimDuration::ZERO,
+                    ctx,
+                );
             }
         }
         self.refresh_loads(s, now);
@@ -1035,8 +1247,20 @@ impl<'a> TrainingSim<'a> {
     }
 
     /// Interrupts every job in `self.hit` because of `cause` in `domain`.
-    fn interrupt_hit(&mut self, cause: Cause, domain: FailureDomain, ctx: &mut Context<'_, Ev>) {
+    /// Interrupts every job and replica in `self.hit` because of `cause` in `domain`,
+    /// expected back after `expected_repair`; each interrupted job's failover policy
+    /// decides where it restarts (a power preemption simply requeues).
+    fn interrupt_hit(
+        &mut self,
+        cause: Cause,
+        domain: FailureDomain,
+        expected_repair: SimDuration,
+        ctx: &mut Context<'_, Ev>,
+    ) {
         let hit = std::mem::take(&mut self.hit);
+        if hit.iter().any(|&j| j < serving::REPLICA_OWNER_BASE) && cause != Cause::Power {
+            self.refresh_view(ctx.now());
+        }
         for &job in &hit {
             if job >= serving::REPLICA_OWNER_BASE {
                 self.replica_hit(job - serving::REPLICA_OWNER_BASE, ctx);
@@ -1046,8 +1270,40 @@ impl<'a> TrainingSim<'a> {
                 continue;
             };
             ctx.cancel(finish);
+            let fabric = self.run.fabric;
+            let held: Vec<(ClusterId, u32)> = self.jobs[job as usize]
+                .held
+                .iter()
+                .map(|&(c, n)| (ClusterId(c), n / fabric.cluster(ClusterId(c)).node_size))
+                .collect();
+            let home = held
+                .first()
+                .map_or(SiteId(0), |&(c, _)| fabric.cluster(c).site);
             let planned = cause == Cause::Outage(OutageKind::Planned);
             let lost = self.stop_segment(job, ctx.now(), planned);
+            let decision = if cause == Cause::Power {
+                FailoverDecision::Restart
+            } else {
+                let spec = &self.run.jobs[job as usize];
+                let view = fabric_view!(self, ctx.now());
+                let context = FailoverContext {
+                    subject: &spec.name,
+                    domain,
+                    expected_repair,
+                    home,
+                    accelerators: spec.accelerators,
+                    checkpoint_bytes: TRAINING_STATE_BYTES_PER_PARAM * spec.params,
+                };
+                self.policies
+                    .failover
+                    .decide(&view, &context, &mut self.policies.decisions)
+            };
+            let state = &mut self.jobs[job as usize];
+            match decision {
+                FailoverDecision::Wait => state.pinned = held,
+                FailoverDecision::Restart => {}
+                FailoverDecision::Migrate => state.migrate_from = Some(home),
+            }
             self.jobs[job as usize].report.count(cause);
             self.interruptions.push(InterruptionRecord {
                 time: ctx.now(),
@@ -1084,7 +1340,13 @@ impl<'a> TrainingSim<'a> {
             let repair = self.run.failures.sample_repair(draw.category, repair_rng);
             ctx.schedule_in(repair, Ev::Repair(domain))
                 .expect("invariant: repair times fit in SimTime");
-            self.interrupt_hit(Cause::Failure(draw.category as u16), domain, ctx);
+            let expected = self.expected_repair(draw.category);
+            self.components.push(ComponentRecord {
+                time: ctx.now(),
+                domain,
+                event: ComponentEvent::Failure(draw.category as u16),
+            });
+            self.interrupt_hit(Cause::Failure(draw.category as u16), domain, expected, ctx);
         }
         let (sampler, rng, _) = self.failure[c]
             .as_mut()
@@ -1131,7 +1393,13 @@ impl<'a> TrainingSim<'a> {
             ctx.schedule_in(repair, Ev::Repair(domain))
                 .expect("invariant: repair times fit in SimTime");
             restart_from = ctx.now().saturating_add(repair);
-            self.interrupt_hit(Cause::Failure(draw.category as u16), domain, ctx);
+            let expected = self.expected_repair(draw.category);
+            self.components.push(ComponentRecord {
+                time: ctx.now(),
+                domain,
+                event: ComponentEvent::Failure(draw.category as u16),
+            });
+            self.interrupt_hit(Cause::Failure(draw.category as u16), domain, expected, ctx);
         }
         if let Some(at) = self.draw_weibull(node, restart_from) {
             ctx.schedule_at(at, Ev::NodeFailure(node))
@@ -1206,6 +1474,8 @@ impl<'a> TrainingSim<'a> {
             sites,
             power: self.power_log,
             commitments: self.ledger.report(horizon),
+            components: self.components,
+            decisions: self.policies.decisions.take(),
             services: serving.services,
             serving: serving.total,
             requests: serving.requests,
@@ -1251,6 +1521,11 @@ impl Model for TrainingSim<'_> {
             Ev::Failure(cluster) => self.on_failure(cluster, ctx),
             Ev::NodeFailure(node) => self.on_node_failure(node, ctx),
             Ev::Repair(domain) => {
+                self.components.push(ComponentRecord {
+                    time: ctx.now(),
+                    domain,
+                    event: ComponentEvent::Repair,
+                });
                 self.capacity.bring_up(fabric, domain);
                 if let Some(site) = self.site_of(domain) {
                     self.recompute_site(site, ctx);
@@ -1260,7 +1535,12 @@ impl Model for TrainingSim<'_> {
             Ev::OutageStart(i) => {
                 let o = self.run.outages.outages()[i as usize];
                 self.capacity.take_down(fabric, o.domain, &mut self.hit);
-                self.interrupt_hit(Cause::Outage(o.kind), o.domain, ctx);
+                self.components.push(ComponentRecord {
+                    time: ctx.now(),
+                    domain: o.domain,
+                    event: ComponentEvent::OutageStart(o.kind),
+                });
+                self.interrupt_hit(Cause::Outage(o.kind), o.domain, o.duration, ctx);
                 if !self.replica_wait.is_empty() {
                     // Replicas move to spare nodes at once (jobs wait for the next event).
                     self.place_replicas(false, ctx);
@@ -1268,6 +1548,11 @@ impl Model for TrainingSim<'_> {
             }
             Ev::OutageEnd(i) => {
                 let o = self.run.outages.outages()[i as usize];
+                self.components.push(ComponentRecord {
+                    time: ctx.now(),
+                    domain: o.domain,
+                    event: ComponentEvent::OutageEnd(o.kind),
+                });
                 self.capacity.bring_up(fabric, o.domain);
                 self.schedule_waiting(ctx);
             }

@@ -32,6 +32,31 @@ pub struct InterruptionRecord {
     pub lost_accel_h: f64,
 }
 
+/// What happened to a component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ComponentEvent {
+    /// A random failure of the given category took the domain down.
+    Failure(u16),
+    /// The domain was repaired.
+    Repair,
+    /// An outage (or maintenance window) of the given kind began.
+    OutageStart(OutageKind),
+    /// The outage ended.
+    OutageEnd(OutageKind),
+}
+
+/// A component failure, repair or outage (a row of `components.csv`). These do not depend
+/// on any policy: two runs that differ only in policy have the same records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ComponentRecord {
+    /// When.
+    pub time: SimTime,
+    /// What.
+    pub domain: FailureDomain,
+    /// What happened.
+    pub event: ComponentEvent,
+}
+
 /// A change of one site's power state (a row of `power.csv`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PowerRecord {
@@ -99,8 +124,10 @@ pub struct JobReport {
     pub unpriced_accel_hours: f64,
     /// Facility energy of its busy chips (at their sites' power limits, times PUE), MWh.
     pub energy_facility_mwh: f64,
-    /// WAN egress cost of its cross-site gradient sync, USD (0 within one site).
+    /// WAN egress cost of its cross-site gradient sync and checkpoint migrations, USD.
     pub egress_usd: f64,
+    /// Restarts at another site that copied its checkpoint there (failover `migrate`).
+    pub migrations: u32,
 }
 
 impl JobReport {
@@ -123,6 +150,7 @@ impl JobReport {
             unpriced_accel_hours: 0.0,
             energy_facility_mwh: 0.0,
             egress_usd: 0.0,
+            migrations: 0,
         }
     }
 
@@ -185,6 +213,10 @@ pub struct RunSummary {
     pub power: Vec<PowerRecord>,
     /// Burn-down of each committed-spend contract.
     pub commitments: Vec<crate::accounting::BurnDownReport>,
+    /// Component failures, repairs and outages, in time order.
+    pub components: Vec<ComponentRecord>,
+    /// Policy decisions kept (empty unless the decision log was enabled).
+    pub decisions: Vec<crate::policy::DecisionRecord>,
     /// Per inference service, in input order.
     pub services: Vec<super::serving::ServiceReport>,
     /// Every service's requests together (`None` without services).

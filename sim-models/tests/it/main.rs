@@ -2,10 +2,12 @@
 
 mod accounting;
 mod catalog;
+mod crn;
 mod failure;
 mod inference;
 mod network;
 mod outage;
+mod policy;
 mod power;
 mod serving;
 mod sim;

@@ -243,6 +243,7 @@ fn throttled_draw_never_exceeds_the_cap_property() {
                 idle: rng.random_range(0..2_000),
                 down: rng.random_range(0..500),
                 utilisation: rng.random_range(0.0..=1.0),
+                curve: None,
             });
         }
         let demand = site.demand_facility_w();
@@ -326,6 +327,44 @@ fn site_power_from_a_fabric() {
     ));
     let d = power.throttle_for_cap(site.power_cap_w * 0.7);
     assert!(d.draw_facility_w <= site.power_cap_w * 0.7);
+}
+
+#[test]
+fn site_power_takes_each_kinds_own_curve_from_the_catalog() {
+    let mut catalog = Catalog::builtin();
+    let curve = std::sync::Arc::new(CapCurve::new([(0.3, 0.5), (0.7, 0.97)], &["t"]).unwrap());
+    catalog.set_cap_curve("b200", Some(curve.clone())).unwrap();
+    let cluster = |name: &str, kind: &str| ClusterSpec {
+        online_from: SimTime::ZERO,
+        name: name.into(),
+        accelerator: kind.into(),
+        count: 64,
+        node_size: None,
+        rack_nodes: 4,
+        scaleup_domain: None,
+    };
+    let spec = FabricSpec {
+        sites: vec![SiteSpec {
+            name: "aws-use1".into(),
+            cloud: "aws".into(),
+            region: "us-east-1".into(),
+            power_cap_mw: 2.0,
+            pue: None,
+            online_from: SimTime::ZERO,
+            clusters: vec![cluster("h100-a", "h100"), cluster("b200-a", "b200")],
+        }],
+    };
+    let fabric = spec.build(&catalog).unwrap();
+    let mut power = SitePower::for_site(&fabric, &catalog, fabric.sites()[0].id);
+    assert_eq!(power.loads[0].curve, None);
+    assert_eq!(power.loads[1].curve.as_ref(), Some(&curve));
+    assert_eq!(power.curve_of(0), CapCurve::builtin());
+    // Only the b200s busy: the site's throttle follows their curve.
+    power.loads[1].busy = 64;
+    power.loads[1].idle = 0;
+    let d = power.throttle_for_cap(0.6 * power.demand_facility_w());
+    assert!(d.limit_fraction < 0.7);
+    assert_eq!(d.throughput_fraction, curve.throughput(d.limit_fraction));
 }
 
 // ---------------------------------------------------------------- policies and specs

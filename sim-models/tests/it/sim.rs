@@ -7,7 +7,7 @@ use sim_models::failure::{FailureCategory, FailureModel, FailureScope};
 use sim_models::network::{EgressPrices, NetworkSpec, RttModel, WanModel};
 use sim_models::outage::{MaintenanceCadence, MaintenanceSpec, OutagePlan, Spread};
 use sim_models::power::CurtailmentPlan;
-use sim_models::sim::{FirstFit, Network, RunSummary, TrainingRun, TrainingSim};
+use sim_models::sim::{Network, Policies, RunSummary, TrainingRun, TrainingSim};
 use sim_models::topology::{ClusterSpec, Fabric, FabricSpec, SiteSpec};
 use sim_models::workload::{
     CheckpointCost, JobWork, TrainingJobSpec, first_order_ettr, young_daly_interval,
@@ -120,7 +120,7 @@ fn run_with(
         carbon: Vec::new(),
         serving: Default::default(),
     };
-    TrainingSim::new(run, Box::new(FirstFit)).unwrap().run()
+    TrainingSim::new(run, Policies::default()).unwrap().run()
 }
 
 /// The Llama 3 405B pretraining snapshot: 16,384 H100 (2,048 nodes of 8) for 54 days, one

@@ -65,7 +65,7 @@ fn resolve_in(text: &str, dir: &Path) -> Result<Resolved, Diagnostics> {
         text: text.into(),
         dir: dir.to_path_buf(),
     };
-    resolve(&source, None)
+    resolve(&source, None, &sim_models::policy::Registry::builtin())
 }
 
 /// Every located error of resolving `text` (which must fail) in the fixture folder.

@@ -14,9 +14,10 @@ use crate::inference::service::{
 use crate::inference::tokens::TokenDist;
 use crate::network::{EgressPrices, NetworkSpec, PartitionPlan, RttModel, WanModel};
 use crate::outage::OutagePlan;
+use crate::policy::{DecisionLog, PolicyParams, Registry};
 use crate::power::CurtailmentPlan;
 use crate::sim::serving::{Fidelity, ServingRun};
-use crate::sim::{FirstFit, Network, RunSummary, TrainingRun, TrainingSim};
+use crate::sim::{Network, Policies, RunSummary, TrainingRun, TrainingSim};
 use crate::topology::{ClusterSpec, Fabric, FabricSpec, SiteSpec};
 
 /// The four-cloud serving sites: (name, cloud, region, accelerator, node size).
@@ -235,7 +236,8 @@ impl SyntheticServing {
     ///
     /// # Panics
     ///
-    /// If a service does not resolve against the fabric.
+    /// If a service does not resolve against the fabric, a policy name is not built in, or
+    /// (with `check_invariants`) a model invariant is violated.
     pub fn run_with(
         &self,
         services: &[ServiceSpec],
@@ -260,10 +262,10 @@ impl SyntheticServing {
                 prices: &self.prices,
             },
             jobs: extras.jobs,
-            failures: FailureModel {
+            failures: extras.failures.unwrap_or_else(|| FailureModel {
                 name: "none".into(),
                 categories: Vec::new(),
-            },
+            }),
             outages: extras.outages,
             horizon,
             seed,
@@ -278,9 +280,29 @@ impl SyntheticServing {
                 sample_every: extras.sample_every,
             },
         };
-        TrainingSim::new(run, Box::new(FirstFit))
-            .expect("synthetic run is valid")
-            .run()
+        let registry = Registry::builtin();
+        let params = PolicyParams::default();
+        let mut policies = Policies::default();
+        if let Some(name) = &extras.placement {
+            policies.placement = registry
+                .placement(name, &params)
+                .expect("a built-in placement");
+        }
+        if let Some(name) = &extras.failover {
+            policies.failover = registry
+                .failover(name, &params)
+                .expect("a built-in failover");
+        }
+        if extras.decision_options > 0 {
+            policies.decisions = DecisionLog::enabled(extras.decision_options);
+        }
+        let sim = TrainingSim::new(run, policies).expect("synthetic run is valid");
+        if extras.check_invariants {
+            sim.run_checked()
+                .unwrap_or_else(|violation| panic!("model invariant violated {violation}"))
+        } else {
+            sim.run()
+        }
     }
 }
 
@@ -300,6 +322,16 @@ pub struct RunExtras {
     pub partitions: PartitionPlan,
     /// Keep one request in this many (0: none).
     pub sample_every: u64,
+    /// Random component failures (`None`: none).
+    pub failures: Option<FailureModel>,
+    /// Placement policy by built-in name (`None`: `first-fit`).
+    pub placement: Option<String>,
+    /// Failover policy by built-in name (`None`: `restart`).
+    pub failover: Option<String>,
+    /// Keep policy decisions (up to this many options each; 0: none).
+    pub decision_options: usize,
+    /// Check the model's invariants after every event (slow; for tests).
+    pub check_invariants: bool,
 }
 
 #[cfg(test)]

@@ -1,0 +1,158 @@
+//! # fabricsim_cli: the `fabricsim` program as a library
+//!
+//! The `fabricsim` binary is one line: `main_with(Registry::builtin())`. Everything else,
+//! parsing the command line, reading and checking scenario files, running, printing and
+//! writing outputs, lives here, so a crate that adds its own placement or failover
+//! policies or failure models builds the *same* program around its own
+//! [`Registry`]: every name a scenario file gives
+//! (`[policy] placement`, `[policy] failover`, `[failures] model`) and every name on the
+//! command line (`compare-policies --policies`) is looked up there, `fabricsim models`
+//! lists its entries, and `fabricsim scenario-format` documents them.
+//!
+//! ```text
+//! Registry::builtin() --add_placement/add_failover/add_failure_model--> Registry
+//!                                                                         |
+//!                          main_with(registry) --> parse args --> load --> resolve (names) --> run --> export
+//! ```
+//!
+//! A plug-in binary (`src/main.rs` of the user's crate, depending on `sim-cli`):
+//!
+//! ```no_run
+//! use std::process::ExitCode;
+//!
+//! use fabricsim_cli::sim_models::failure::FailureModel;
+//! use fabricsim_cli::sim_models::policy::{PolicyParams, Registry};
+//!
+//! fn main() -> ExitCode {
+//!     let mut registry = Registry::builtin();
+//!     // `[failures] model = "half-llama3"` now works in scenario files, with an optional
+//!     // `[failures.params] scale = 0.25`.
+//!     registry.add_failure_model(
+//!         "half-llama3",
+//!         "llama3-h100 at half its rates (scale: another factor)",
+//!         |p: &PolicyParams| {
+//!             p.only(&["scale"])?;
+//!             let scale = p.number("scale", 0.5)?;
+//!             if !(scale.is_finite() && scale >= 0.0) {
+//!                 return Err(format!("parameter \"scale\" is {scale}: expected a number >= 0"));
+//!             }
+//!             let base = FailureModel::builtin("llama3-h100").ok_or("llama3-h100 is built in")?;
+//!             Ok(FailureModel { name: "half-llama3".into(), ..base.scaled(scale) })
+//!         },
+//!     );
+//!     fabricsim_cli::main_with(registry)
+//! }
+//! ```
+//!
+//! Exit codes are those of `fabricsim`: 0 ok, 1 a check failed, 2 an error (bad arguments,
+//! an unreadable or invalid scenario, an unknown name).
+
+mod args;
+mod bench;
+mod catalog_cmd;
+mod compare;
+mod models_cmd;
+mod output;
+mod parallel;
+mod resolve;
+mod run;
+mod scenario;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use sim_core;
+pub use sim_models;
+use sim_models::policy::Registry;
+
+use args::{BenchCommand, Cli, Command};
+
+/// Runs `fabricsim` with the process's command line, looking every model and policy name
+/// up in `registry`, and returns the exit code (0 ok, 1 a check failed, 2 an error).
+///
+/// Errors are printed to stderr; this function does not panic on any input.
+pub fn main_with(registry: Registry) -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli, &registry) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints every problem of a scenario file and returns exit code 2.
+fn report_problems(name: &str, diagnostics: &scenario::Diagnostics) -> ExitCode {
+    eprintln!("{diagnostics}");
+    eprintln!(
+        "error: {} problem{} in {name}",
+        diagnostics.len(),
+        if diagnostics.len() == 1 { "" } else { "s" }
+    );
+    ExitCode::from(2)
+}
+
+fn run(cli: &Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Run(args) => {
+            let source = resolve::load(args.file.as_deref())?;
+            let resolved = match resolve::resolve(&source, args.seed, registry) {
+                Ok(resolved) => resolved,
+                Err(diagnostics) => return Ok(report_problems(&source.name, &diagnostics)),
+            };
+            let output = run::simulate(&resolved, resolved.policies()?)?;
+            print!("{}", run::render(&resolved, &output));
+            if let Some(dir) = &args.out {
+                let written =
+                    run::write_outputs(dir, &resolved, &output.summary, args.power_resolution)?;
+                println!("wrote {} in {}", written.join(", "), dir.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate(args) => {
+            let source = resolve::load(args.file.as_deref())?;
+            match resolve::resolve(&source, None, registry) {
+                Ok(resolved) => {
+                    print!("{}", validate::summary(&resolved));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(diagnostics) => Ok(report_problems(&source.name, &diagnostics)),
+            }
+        }
+        Command::ScenarioFormat => {
+            print!("{}", scenario::reference::markdown(registry));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Catalog(args) => {
+            print!("{}", catalog_cmd::render(args, registry)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Models(args) => {
+            print!("{}", models_cmd::render(registry, args.csv));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ComparePolicies(args) => {
+            let source = resolve::load(Some(&args.file))?;
+            compare::run(&source, args, registry)
+        }
+        Command::Bench(BenchCommand::Phold(args)) => {
+            let outcome = bench::phold(args)?;
+            println!("{}", outcome.line);
+            Ok(match outcome.reference_ok {
+                Some(false) => ExitCode::from(1),
+                _ => ExitCode::SUCCESS,
+            })
+        }
+        Command::Bench(BenchCommand::Fabric(args)) => {
+            println!("{}", bench::fabric(args)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Serve(args)) => {
+            println!("{}", bench::serve(args)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
