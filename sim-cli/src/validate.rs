@@ -219,8 +219,14 @@ fn services(r: &Resolved) -> String {
         let mut capacity = 0.0;
         let mut short = Vec::new();
         for g in &service.replicas {
-            let cluster = r.fabric.cluster(g.cluster);
-            let place = format!("{}/{}", r.fabric.site(g.site).name, cluster.name);
+            let place = match (g.site, g.cluster) {
+                (Some(site), Some(cluster)) => format!(
+                    "{}/{}",
+                    r.fabric.site(site).name,
+                    r.fabric.cluster(cluster).name
+                ),
+                _ => "(placement policy)".to_owned(),
+            };
             let prompt = load.prompt.round().max(1.0) as u32;
             let limit = g.speed.max_batch(load.context);
             let batch = b.min(limit).max(1);
@@ -230,7 +236,7 @@ fn services(r: &Resolved) -> String {
             }
             t.push(vec![
                 place,
-                r.catalog.accelerator(cluster.accelerator).name.clone(),
+                r.catalog.accelerator(g.kind).name.clone(),
                 g.count.to_string(),
                 g.chips.to_string(),
                 format!("{:.1}", 1000.0 * g.speed.prefill_s(prompt)),

@@ -12,7 +12,7 @@ use sim_core::time::SimDuration;
 
 use crate::ModelError;
 use crate::catalog::Catalog;
-use crate::catalog::RegionId;
+use crate::catalog::{AccelKindId, RegionId};
 use crate::inference::arrival::{RateProfile, TraceRecord};
 use crate::inference::roofline::{BF16_BYTES_PER_PARAM, ReplicaSpeed, kv_bytes_per_token};
 use crate::inference::tokens::{TokenDist, Tokens};
@@ -111,13 +111,16 @@ pub struct UserSpec {
     pub arrivals: Arrivals,
 }
 
-/// Replicas of one service at one site.
+/// Replicas of one service: on a named cluster, or of a named accelerator kind wherever
+/// the placement policy puts them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReplicaGroupSpec {
-    /// Site name.
-    pub site: String,
+    /// Site name (with `cluster`); `None` lets the placement policy choose.
+    pub site: Option<String>,
     /// Cluster name within the site.
-    pub cluster: String,
+    pub cluster: Option<String>,
+    /// Accelerator kind, when the placement policy chooses the cluster.
+    pub accelerator: Option<String>,
     /// Number of replicas.
     pub count: u32,
     /// Accelerators per replica (rounded up to whole nodes when placed).
@@ -160,18 +163,21 @@ pub const DEFAULT_STARTUP: SimDuration = SimDuration::from_secs(300);
 /// Default retries for a request whose replica dies.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
-/// Replicas of one service on one cluster, resolved.
+/// Replicas of one service, resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReplicaGroup {
-    /// The cluster holding them.
-    pub cluster: ClusterId,
-    /// Its site.
-    pub site: SiteId,
+    /// The cluster holding them, or `None` when the placement policy chooses (per
+    /// replica, among the clusters of `kind`).
+    pub cluster: Option<ClusterId>,
+    /// Its site (`None` with `cluster`).
+    pub site: Option<SiteId>,
+    /// Their accelerator kind.
+    pub kind: AccelKindId,
     /// Number of replicas.
     pub count: u32,
     /// Accelerators per replica.
     pub chips: u32,
-    /// Whole nodes per replica.
+    /// Whole nodes per replica on the fixed cluster (0 when the policy chooses).
     pub nodes: u32,
     /// How fast one replica prefills and decodes at full power.
     pub speed: ReplicaSpeed,
@@ -263,32 +269,6 @@ impl ServiceSpec {
         let mut replicas = Vec::new();
         for (i, g) in self.replicas.iter().enumerate() {
             let idx = i.to_string();
-            let Some(site) = fabric.site_by_name(&g.site) else {
-                let names: Vec<&str> = fabric.sites().iter().map(|s| s.name.as_str()).collect();
-                errors.push(
-                    error(
-                        at(&["replicas", &idx, "site"]),
-                        format!("no site named {:?}", g.site),
-                    )
-                    .with_suggestion(closest(&g.site, names.iter().copied())),
-                );
-                continue;
-            };
-            let Some(cluster) = fabric.cluster_by_name(&g.site, &g.cluster) else {
-                let names: Vec<&str> = fabric
-                    .clusters_of(site.id)
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .collect();
-                errors.push(
-                    error(
-                        at(&["replicas", &idx, "cluster"]),
-                        format!("site {:?} has no cluster named {:?}", g.site, g.cluster),
-                    )
-                    .with_suggestion(closest(&g.cluster, names.iter().copied())),
-                );
-                continue;
-            };
             if g.count == 0 {
                 errors.push(error(
                     at(&["replicas", &idx, "count"]),
@@ -302,33 +282,97 @@ impl ServiceSpec {
                 ));
                 continue;
             }
-            let nodes = g.chips.div_ceil(cluster.node_size);
-            let need = u64::from(nodes) * u64::from(g.count) * u64::from(cluster.node_size);
-            if need > u64::from(cluster.accelerator_count()) {
-                errors.push(error(
-                    at(&["replicas", &idx, "count"]),
-                    format!(
-                        "{} replicas of {} nodes of {} need {need} accelerators; cluster {:?} has {}",
-                        g.count,
-                        nodes,
-                        cluster.node_size,
-                        g.cluster,
-                        cluster.accelerator_count()
-                    ),
-                ));
-            }
-            let kind = catalog.accelerator(cluster.accelerator);
+            let (cluster, site, kind, nodes) = match (&g.site, &g.cluster, &g.accelerator) {
+                (Some(site_name), Some(cluster_name), None) => {
+                    let Some(site) = fabric.site_by_name(site_name) else {
+                        let names: Vec<&str> =
+                            fabric.sites().iter().map(|s| s.name.as_str()).collect();
+                        errors.push(
+                            error(
+                                at(&["replicas", &idx, "site"]),
+                                format!("no site named {site_name:?}"),
+                            )
+                            .with_suggestion(closest(site_name, names.iter().copied())),
+                        );
+                        continue;
+                    };
+                    let Some(cluster) = fabric.cluster_by_name(site_name, cluster_name) else {
+                        let names: Vec<&str> = fabric
+                            .clusters_of(site.id)
+                            .iter()
+                            .map(|c| c.name.as_str())
+                            .collect();
+                        errors.push(
+                            error(
+                                at(&["replicas", &idx, "cluster"]),
+                                format!("site {site_name:?} has no cluster named {cluster_name:?}"),
+                            )
+                            .with_suggestion(closest(cluster_name, names.iter().copied())),
+                        );
+                        continue;
+                    };
+                    let nodes = g.chips.div_ceil(cluster.node_size);
+                    let need = u64::from(nodes) * u64::from(g.count) * u64::from(cluster.node_size);
+                    if need > u64::from(cluster.accelerator_count()) {
+                        errors.push(error(
+                            at(&["replicas", &idx, "count"]),
+                            format!(
+                                "{} replicas of {} nodes of {} need {need} accelerators; cluster {:?} has {}",
+                                g.count,
+                                nodes,
+                                cluster.node_size,
+                                cluster_name,
+                                cluster.accelerator_count()
+                            ),
+                        ));
+                    }
+                    (Some(cluster.id), Some(site.id), cluster.accelerator, nodes)
+                }
+                (None, None, Some(kind_name)) => {
+                    let Some(kind) = catalog.accelerator_id(kind_name) else {
+                        errors.push(
+                            error(
+                                at(&["replicas", &idx, "accelerator"]),
+                                format!("no accelerator named {kind_name:?} in the catalog"),
+                            )
+                            .with_suggestion(closest(
+                                kind_name,
+                                catalog.accelerators().iter().map(|a| a.name.as_str()),
+                            )),
+                        );
+                        continue;
+                    };
+                    if !fabric.clusters().iter().any(|c| c.accelerator == kind) {
+                        errors.push(error(
+                            at(&["replicas", &idx, "accelerator"]),
+                            format!("no cluster of the fabric has {kind_name:?} accelerators"),
+                        ));
+                        continue;
+                    }
+                    (None, None, kind, 0)
+                }
+                _ => {
+                    errors.push(error(
+                        at(&["replicas", &idx]),
+                        "give `site` and `cluster` (a fixed cluster), or `accelerator` alone \
+                         (the placement policy chooses the cluster)"
+                            .into(),
+                    ));
+                    continue;
+                }
+            };
             match ReplicaSpeed::new(
                 self.model.params,
-                kind,
+                catalog.accelerator(kind),
                 g.chips,
                 self.model.mfu,
                 self.model.bytes_per_param,
                 self.model.kv_bytes_per_token,
             ) {
                 Ok(speed) => replicas.push(ReplicaGroup {
-                    cluster: cluster.id,
-                    site: site.id,
+                    cluster,
+                    site,
+                    kind,
                     count: g.count,
                     chips: g.chips,
                     nodes,
@@ -409,11 +453,15 @@ impl Service {
         self.replicas.iter().map(|g| g.count).sum()
     }
 
-    /// Accelerators over all replicas (whole nodes).
+    /// Accelerators over all replicas: whole nodes on fixed clusters, chips per replica
+    /// where the policy places them (their clusters' node sizes are not known yet).
     pub fn accelerators(&self, fabric: &Fabric) -> u32 {
         self.replicas
             .iter()
-            .map(|g| g.count * g.nodes * fabric.cluster(g.cluster).node_size)
+            .map(|g| match g.cluster {
+                Some(c) => g.count * g.nodes * fabric.cluster(c).node_size,
+                None => g.count * g.chips,
+            })
             .sum()
     }
 }

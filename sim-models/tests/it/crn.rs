@@ -41,8 +41,9 @@ fn chat(rate_per_s: f64) -> ServiceSpec {
         max_retries: 2,
         startup: SimDuration::from_mins(5),
         replicas: vec![ReplicaGroupSpec {
-            site: "aws-use1".into(),
-            cluster: "serve".into(),
+            site: Some("aws-use1".into()),
+            cluster: Some("serve".into()),
+            accelerator: None,
             count: 4,
             chips: 1,
         }],

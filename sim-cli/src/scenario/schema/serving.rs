@@ -247,16 +247,28 @@ pub(crate) const TOKEN_DIST: Table = Table {
 };
 
 /// `site`.
-pub(crate) const SITE: Field = req(
+pub(crate) const SITE: Field = opt(
     "site",
     Kind::Str,
-    "A site key of this file (checked when the run is built).",
+    "give `accelerator`",
+    "A site key of this file (checked when the run is built); with `cluster`, the replicas \
+     always run there.",
 );
 /// `cluster`.
-pub(crate) const CLUSTER: Field = req(
+pub(crate) const CLUSTER: Field = opt(
     "cluster",
     Kind::Str,
+    "give `accelerator`",
     "A cluster key of that site; its accelerator kind sets the replicas' speed.",
+);
+/// `accelerator`.
+pub(crate) const ACCELERATOR: Field = opt(
+    "accelerator",
+    Kind::Str,
+    "give `site` and `cluster`",
+    "Instead of `site` and `cluster`: an accelerator kind; the placement policy \
+     (`[policy] placement`) puts each replica on a cluster of that kind, and again \
+     wherever it chooses each time the replica's nodes fail.",
 );
 /// `count`.
 pub(crate) const COUNT: Field = req("count", Kind::PositiveInt, "Number of replicas.");
@@ -269,9 +281,11 @@ pub(crate) const CHIPS: Field = req(
 /// `[[services.replicas]]`.
 pub(crate) const REPLICAS: Table = Table {
     header: "[[services.replicas]]",
-    doc: "At least one per service. Replicas of the service on one cluster; they hold its \
-          nodes for the whole run and share its failures, outages and power.",
-    fields: &[SITE, CLUSTER, COUNT, CHIPS],
+    doc: "At least one per service. Replicas of the service on one cluster (`site` and \
+          `cluster`) or placed by the placement policy (`accelerator`); they hold their \
+          nodes, share their failures, outages and power, and take nodes before training \
+          jobs do.",
+    fields: &[SITE, CLUSTER, ACCELERATOR, COUNT, CHIPS],
     children: &[],
 };
 

@@ -109,8 +109,9 @@ fn the_fixture_parses_and_resolves() {
     assert_eq!(
         chat.spec.replicas[1],
         ReplicaGroupSpec {
-            site: "azure-weu".into(),
-            cluster: "h100-b".into(),
+            site: Some("azure-weu".into()),
+            cluster: Some("h100-b".into()),
+            accelerator: None,
             count: 2,
             chips: 8
         }

@@ -472,9 +472,37 @@ impl Walker {
             .into_iter()
             .map(|(t, p)| {
                 self.check_keys_as(t, &p, &s::REPLICAS);
+                let groups: &[&[&str]] = &[&["site", "cluster"], &["accelerator"]];
+                let form = self.exclusive(t, &p, groups, "where the replicas run", true);
+                let site = self.str(t, &p, &s::SITE);
+                let cluster = self.str(t, &p, &s::CLUSTER);
+                let accelerator = self.str(t, &p, &s::ACCELERATOR);
+                if form == Some(0) && (site.is_none() || cluster.is_none()) {
+                    let span = self.map.span(&p);
+                    self.error(
+                        span,
+                        &p,
+                        "give both `site` and `cluster` (or `accelerator` alone)".to_owned(),
+                        None,
+                    );
+                }
+                let fixed = form == Some(0);
                 ReplicaGroupSpec {
-                    site: self.str(t, &p, &s::SITE).unwrap_or_default(),
-                    cluster: self.str(t, &p, &s::CLUSTER).unwrap_or_default(),
+                    site: if fixed {
+                        Some(site.unwrap_or_default())
+                    } else {
+                        None
+                    },
+                    cluster: if fixed {
+                        Some(cluster.unwrap_or_default())
+                    } else {
+                        None
+                    },
+                    accelerator: if fixed {
+                        None
+                    } else {
+                        Some(accelerator.unwrap_or_default())
+                    },
                     count: self.u32(t, &p, &s::COUNT).unwrap_or(1),
                     chips: self.u32(t, &p, &s::CHIPS).unwrap_or(1),
                 }

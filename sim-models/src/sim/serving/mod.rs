@@ -175,12 +175,20 @@ enum ReplicaState {
 #[derive(Clone, Debug)]
 struct Replica {
     service: u16,
-    /// Index of its site in its service's site list.
+    /// Index of its site in its service's site list (`u16::MAX` while a policy-placed
+    /// replica holds no nodes).
     sidx: u16,
     /// Index of its group in its service.
     group: u16,
-    cluster: ClusterId,
+    /// Its cluster and whole nodes (`None` / 0 while a policy-placed replica waits).
+    cluster: Option<ClusterId>,
     nodes: u32,
+    /// Whether the placement policy chooses its cluster (each time it is placed).
+    by_policy: bool,
+    /// On-demand USD per hour of its chips where it is, and since when it holds them.
+    usd_per_h: f64,
+    held_since: Option<SimTime>,
+    cost_usd: f64,
     slots: u32,
     speed: ReplicaSpeed,
     state: ReplicaState,
@@ -202,7 +210,8 @@ struct Replica {
 struct ServiceSite {
     site: u16,
     region: RegionId,
-    replicas: Range<u32>,
+    /// Its replicas (those placed here, for policy-placed groups).
+    replicas: Vec<u32>,
     live: u32,
     /// Requests waiting for a slot of any of its replicas, FIFO.
     queue: VecDeque<u32>,
@@ -244,10 +253,6 @@ struct ServiceState {
     region_windows: Vec<Vec<FiguresAcc>>,
     /// Mean slot time of a request at half batch, s (the latency-aware router's estimate).
     mean_service_s: f64,
-    /// On-demand USD per hour of its chips, and chips without a price.
-    usd_per_h: f64,
-    /// Accelerators over its replicas.
-    chips: u32,
 }
 
 /// A request in flight.
@@ -316,44 +321,47 @@ impl Serving {
         let mut replicas = Vec::new();
         let mut users = Vec::new();
         for (si, svc) in run.services.iter().enumerate() {
-            // Replicas grouped by site, sites in fabric order.
-            let mut groups: Vec<usize> = (0..svc.replicas.len()).collect();
-            groups.sort_by_key(|&g| (svc.replicas[g].site, g));
-            let mut sites: Vec<ServiceSite> = Vec::new();
-            let first = replicas.len() as u32;
-            let (mut usd_per_h, mut chips) = (0.0, 0);
-            for &g in &groups {
-                let group = &svc.replicas[g];
-                let cluster = fabric.cluster(group.cluster);
-                let site = fabric.site(group.site);
-                if sites.last().is_none_or(|s| s.site != group.site.0) {
-                    let at = replicas.len() as u32;
-                    sites.push(ServiceSite {
-                        site: group.site.0,
-                        region: site.region,
-                        replicas: at..at,
-                        live: 0,
-                        queue: VecDeque::new(),
-                    });
+            // Its sites: those of fixed groups, and every site with a cluster of a
+            // policy-placed group's kind; in fabric order.
+            let mut site_ids: Vec<u16> = Vec::new();
+            for g in &svc.replicas {
+                match g.site {
+                    Some(site) => site_ids.push(site.0),
+                    None => site_ids.extend(
+                        fabric
+                            .clusters()
+                            .iter()
+                            .filter(|c| c.accelerator == g.kind)
+                            .map(|c| c.site.0),
+                    ),
                 }
-                let kind = catalog.accelerator(cluster.accelerator);
-                let power = AcceleratorPower::from_spec(kind);
-                let per_replica = group.nodes * cluster.node_size;
-                let idle = power.draw_w(ChipState::Busy { utilisation: 0.0 }, None);
-                let full = power.draw_w(ChipState::Busy { utilisation: 1.0 }, None);
-                let chips_w = f64::from(per_replica) * site.pue;
-                let price = catalog
-                    .offering(&catalog.cloud(site.cloud).name, &kind.name)
-                    .and_then(|o| o.usd_per_chip_hour);
-                usd_per_h += price.unwrap_or(0.0) * f64::from(per_replica * group.count);
-                chips += per_replica * group.count;
+            }
+            site_ids.sort_unstable();
+            site_ids.dedup();
+            let mut sites: Vec<ServiceSite> = site_ids
+                .iter()
+                .map(|&id| ServiceSite {
+                    site: id,
+                    region: fabric.sites()[id as usize].region,
+                    replicas: Vec::new(),
+                    live: 0,
+                    queue: VecDeque::new(),
+                })
+                .collect();
+            let first = replicas.len() as u32;
+            for (g, group) in svc.replicas.iter().enumerate() {
                 for _ in 0..group.count {
+                    let r = replicas.len() as u32;
                     replicas.push(Replica {
                         service: si as u16,
-                        sidx: (sites.len() - 1) as u16,
+                        sidx: u16::MAX,
                         group: g as u16,
-                        cluster: group.cluster,
-                        nodes: group.nodes,
+                        cluster: None,
+                        nodes: 0,
+                        by_policy: group.cluster.is_none(),
+                        usd_per_h: 0.0,
+                        held_since: None,
+                        cost_usd: 0.0,
                         slots: svc.max_batch,
                         speed: group.speed,
                         state: ReplicaState::Waiting,
@@ -364,11 +372,21 @@ impl Serving {
                         busy_area: 0.0,
                         up_s: 0.0,
                         last: SimTime::ZERO,
-                        watts_idle: chips_w * idle,
-                        watts_slope: chips_w * (full - idle),
+                        watts_idle: 0.0,
+                        watts_slope: 0.0,
                     });
+                    if let Some(cluster) = group.cluster {
+                        locate(
+                            &mut replicas[r as usize],
+                            &mut sites,
+                            fabric,
+                            catalog,
+                            cluster,
+                            group.nodes,
+                            r,
+                        );
+                    }
                 }
-                sites.last_mut().expect("pushed above").replicas.end = replicas.len() as u32;
             }
             let first_user = users.len() as u32;
             for (ui, u) in svc.users.iter().enumerate() {
@@ -413,8 +431,6 @@ impl Serving {
                 windows: Vec::new(),
                 region_windows: vec![Vec::new(); svc.users.len()],
                 mean_service_s,
-                usd_per_h,
-                chips,
                 service: svc.clone(),
             });
         }
@@ -451,10 +467,71 @@ impl Serving {
         self.replicas.len() as u32
     }
 
-    /// The cluster and whole nodes replica `r` needs.
-    pub(crate) fn replica_needs(&self, r: u32) -> (ClusterId, u32) {
+    /// What replica `r` needs to be placed.
+    pub(crate) fn replica_needs(&self, r: u32) -> ReplicaNeed {
         let rep = &self.replicas[r as usize];
-        (rep.cluster, rep.nodes)
+        match rep.cluster {
+            Some(cluster) => ReplicaNeed::Fixed {
+                cluster,
+                nodes: rep.nodes,
+            },
+            None => {
+                let svc = &self.services[rep.service as usize];
+                let group = &svc.service.replicas[rep.group as usize];
+                ReplicaNeed::Policy {
+                    kind: group.kind,
+                    chips: group.chips,
+                }
+            }
+        }
+    }
+
+    /// Replica `r`'s name for the decision log, e.g. `chat#3`.
+    pub(crate) fn replica_name(&self, r: u32) -> String {
+        let rep = &self.replicas[r as usize];
+        let svc = &self.services[rep.service as usize];
+        format!("{}#{}", svc.service.name, r - svc.replicas.start)
+    }
+
+    /// The regions of replica `r`'s users, weighted by their mean request rates, into `out`.
+    pub(crate) fn replica_users(&self, r: u32, out: &mut Vec<(RegionId, f64)>) {
+        out.clear();
+        let svc = &self.services[self.replicas[r as usize].service as usize];
+        for u in &self.users[svc.users.start as usize..svc.users.end as usize] {
+            let rate = match &u.source {
+                Source::Poisson(p) => p.profile().mean_rate(),
+                Source::Trace(records, _) => {
+                    let span = records.last().map_or(0.0, |l| l.at.as_secs_f64()).max(1.0);
+                    records.len() as f64 / span
+                }
+            };
+            out.push((u.region, rate));
+        }
+    }
+
+    /// The accelerators replica `r`'s service holds now, per cluster, into `out`; returns
+    /// the service's total once every replica is placed.
+    pub(crate) fn service_holdings(
+        &self,
+        r: u32,
+        fabric: &Fabric,
+        out: &mut Vec<(ClusterId, u32)>,
+    ) -> u32 {
+        out.clear();
+        let svc = &self.services[self.replicas[r as usize].service as usize];
+        let mut total = 0;
+        for rep in &self.replicas[svc.replicas.start as usize..svc.replicas.end as usize] {
+            let group = &svc.service.replicas[rep.group as usize];
+            total += group.chips;
+            if let Some(c) = rep.cluster {
+                let chips = rep.nodes * fabric.cluster(c).node_size;
+                match out.iter_mut().find(|(x, _)| *x == c) {
+                    Some(e) => e.1 += chips,
+                    None => out.push((c, chips)),
+                }
+            }
+        }
+        total
     }
 
     /// Time zero: first arrivals, partitions and flow ticks.
@@ -521,9 +598,30 @@ impl Serving {
 
     /// Replica `r` got its nodes: it serves at once when `warm` (time zero), else after its
     /// service's start-up time.
-    pub(crate) fn replica_placed(&mut self, r: u32, warm: bool, ctx: &mut Context<'_, Ev>) {
+    pub(crate) fn replica_placed(
+        &mut self,
+        r: u32,
+        at: (ClusterId, u32),
+        fabric: &Fabric,
+        catalog: &Catalog,
+        warm: bool,
+        ctx: &mut Context<'_, Ev>,
+    ) {
         let now = ctx.now();
+        let service = self.replicas[r as usize].service as usize;
+        if self.replicas[r as usize].by_policy {
+            locate(
+                &mut self.replicas[r as usize],
+                &mut self.services[service].sites,
+                fabric,
+                catalog,
+                at.0,
+                at.1,
+                r,
+            );
+        }
         let rep = &mut self.replicas[r as usize];
+        rep.held_since = Some(now);
         rep.state = ReplicaState::Starting;
         let epoch = rep.epoch;
         if warm {
@@ -560,7 +658,9 @@ impl Serving {
         let state = self.replicas[r as usize].state;
         self.replicas[r as usize].epoch = self.replicas[r as usize].epoch.wrapping_add(1);
         self.replicas[r as usize].state = ReplicaState::Waiting;
+        self.release_nodes(r, now);
         if state != ReplicaState::Up {
+            self.unlocate(r);
             return;
         }
         self.flow_advance(now);
@@ -578,11 +678,34 @@ impl Serving {
         if let Some(f) = &mut self.flow {
             f.replica_died(&mut self.services, &self.replicas, r);
         }
+        self.unlocate(r);
         for &slot in &victims {
             self.retry(slot, ctx);
         }
         victims.clear();
         self.replicas[r as usize].active = victims;
+    }
+
+    /// Banks the cost of replica `r`'s nodes up to `now` (it no longer holds them).
+    fn release_nodes(&mut self, r: u32, now: SimTime) {
+        let rep = &mut self.replicas[r as usize];
+        if let Some(since) = rep.held_since.take() {
+            rep.cost_usd += rep.usd_per_h * now.saturating_duration_since(since).as_hours_f64();
+        }
+    }
+
+    /// A policy-placed replica that lost its nodes leaves its site (the policy may put
+    /// it elsewhere next time).
+    fn unlocate(&mut self, r: u32) {
+        let rep = &mut self.replicas[r as usize];
+        if !rep.by_policy || rep.sidx == u16::MAX {
+            return;
+        }
+        let site = &mut self.services[rep.service as usize].sites[rep.sidx as usize];
+        site.replicas.retain(|&x| x != r);
+        rep.sidx = u16::MAX;
+        rep.cluster = None;
+        rep.nodes = 0;
     }
 
     /// Banks replica `r`'s busy slot-time up to `now`.
@@ -762,7 +885,8 @@ impl Serving {
     fn dispatch(&self, service: usize, sidx: usize, now: SimTime) -> Option<u32> {
         self.services[service].sites[sidx]
             .replicas
-            .clone()
+            .iter()
+            .copied()
             .filter(|&r| {
                 let rep = &self.replicas[r as usize];
                 rep.state == ReplicaState::Up && rep.busy < rep.slots
@@ -886,6 +1010,7 @@ impl Serving {
             if self.replicas[r as usize].state == ReplicaState::Up {
                 self.account(r, horizon);
             }
+            self.release_nodes(r, horizon);
         }
         let horizon_s = horizon.as_secs_f64();
         let flow_util = self.flow.as_ref().map(|f| f.busy_slot_seconds().to_vec());
@@ -919,7 +1044,7 @@ impl Serving {
             let figures = svc.figures.report();
             let tokens = figures.tokens_out;
             let energy_kwh = energy_j / 3.6e6;
-            let cost_usd = svc.usd_per_h * horizon_s / 3600.0;
+            let cost_usd = reps.iter().map(|r| r.cost_usd).sum::<f64>() + 0.0;
             reports.push(ServiceReport {
                 name: svc.service.name.clone(),
                 regions: svc
@@ -969,7 +1094,6 @@ impl Serving {
                 },
                 figures,
             });
-            let _ = svc.chips;
         }
         let total = (!self.services.is_empty()).then(|| {
             let mut all = FiguresAcc::new(FINE_ALPHA);
@@ -984,6 +1108,55 @@ impl Serving {
             requests: std::mem::take(&mut self.log),
         }
     }
+}
+
+/// What a replica needs to be placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReplicaNeed {
+    /// These nodes of this cluster (a fixed group).
+    Fixed { cluster: ClusterId, nodes: u32 },
+    /// A cluster of this kind, chosen by the placement policy, for this many chips.
+    Policy {
+        kind: crate::catalog::AccelKindId,
+        chips: u32,
+    },
+}
+
+/// Puts replica `r` on `nodes` nodes of `cluster`: its site (in the service's `sites`), its
+/// draw and its price.
+fn locate(
+    rep: &mut Replica,
+    sites: &mut [ServiceSite],
+    fabric: &Fabric,
+    catalog: &Catalog,
+    cluster: ClusterId,
+    nodes: u32,
+    r: u32,
+) {
+    let c = fabric.cluster(cluster);
+    let site = fabric.site(c.site);
+    let sidx = sites
+        .iter()
+        .position(|s| s.site == c.site.0)
+        .expect("invariant: a replica's site is one of its service's sites");
+    if !sites[sidx].replicas.contains(&r) {
+        sites[sidx].replicas.push(r);
+    }
+    let kind = catalog.accelerator(c.accelerator);
+    let power = AcceleratorPower::from_spec(kind);
+    let chips = nodes * c.node_size;
+    let idle = power.draw_w(ChipState::Busy { utilisation: 0.0 }, None);
+    let full = power.draw_w(ChipState::Busy { utilisation: 1.0 }, None);
+    let chips_w = f64::from(chips) * site.pue;
+    let price = catalog
+        .offering(&catalog.cloud(site.cloud).name, &kind.name)
+        .and_then(|o| o.usd_per_chip_hour);
+    rep.sidx = sidx as u16;
+    rep.cluster = Some(cluster);
+    rep.nodes = nodes;
+    rep.watts_idle = chips_w * idle;
+    rep.watts_slope = chips_w * (full - idle);
+    rep.usd_per_h = price.unwrap_or(0.0) * f64::from(chips);
 }
 
 /// What the serving side hands to the run summary.

@@ -38,8 +38,8 @@ impl Serving {
             let site = &svc.sites[s];
             let best = site
                 .replicas
-                .clone()
-                .map(|r| &self.replicas[r as usize])
+                .iter()
+                .map(|&r| &self.replicas[r as usize])
                 .filter(|rep| rep.state == ReplicaState::Up && rep.busy < rep.slots)
                 .map(|rep| {
                     let pending = rep.prefill_free_at.saturating_duration_since(now);

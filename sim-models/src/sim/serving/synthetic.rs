@@ -94,8 +94,9 @@ pub fn single_service(replicas: u32, rate_per_s: f64) -> (FabricSpec, Vec<Servic
         "chat",
         Routing::Nearest,
         vec![ReplicaGroupSpec {
-            site: "aws-use1".into(),
-            cluster: "serve".into(),
+            site: Some("aws-use1".into()),
+            cluster: Some("serve".into()),
+            accelerator: None,
             count: replicas,
             chips: 8,
         }],
@@ -134,8 +135,9 @@ pub fn multi_cloud(
                 .map(|j| {
                     let s = SITES[(i as usize * 2 + j * 2 + (j % 2)) % SITES.len()];
                     ReplicaGroupSpec {
-                        site: s.0.into(),
-                        cluster: "serve".into(),
+                        site: Some(s.0.into()),
+                        cluster: Some("serve".into()),
+                        accelerator: None,
                         count: replicas_per_site,
                         chips: 8,
                     }
