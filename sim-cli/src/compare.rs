@@ -274,9 +274,9 @@ pub fn run(source: &Source, args: &CompareArgs, registry: &Registry) -> anyhow::
 
     let first = &per_seed[0];
     let name = first.scenario.name.as_deref().unwrap_or("(unnamed)");
-    println!(
+    crate::emit(&format!(
         "scenario {name}: {} placement policies x {} seeds (seeds {}..={last}), failover {}; \
-         baseline {}; {} runs in {wall_s:.1} s on {} threads\n",
+         baseline {}; {} runs in {wall_s:.1} s on {} threads\n\n",
         policies.len(),
         seeds.len(),
         args.first_seed,
@@ -284,9 +284,9 @@ pub fn run(source: &Source, args: &CompareArgs, registry: &Registry) -> anyhow::
         args.baseline,
         runs.len(),
         threads.min(runs.len()),
-    );
-    print!("{}", paired_table(&policies, &paired).to_text());
-    print!("{}", contrast(&policies, &args.baseline, &paired));
+    ));
+    crate::emit(&paired_table(&policies, &paired).to_text());
+    crate::emit(&contrast(&policies, &args.baseline, &paired));
 
     if let Some(dir) = &args.out {
         let files = [
@@ -306,7 +306,11 @@ pub fn run(source: &Source, args: &CompareArgs, registry: &Registry) -> anyhow::
             crate::run::write_atomically(dir, file, text)?;
         }
         let names: Vec<&str> = files.iter().map(|(f, _)| *f).collect();
-        println!("\nwrote {} in {}", names.join(", "), dir.display());
+        crate::emit(&format!(
+            "\nwrote {} in {}\n",
+            names.join(", "),
+            dir.display()
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

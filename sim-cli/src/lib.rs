@@ -84,6 +84,14 @@ pub fn main_with(registry: Registry) -> ExitCode {
     }
 }
 
+/// Writes `text` to stdout. A closed pipe (`fabricsim run | head`) is not an error worth
+/// a panic: the rest of the output is dropped quietly.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 /// Prints every problem of a scenario file and returns exit code 2.
 fn report_problems(name: &str, diagnostics: &scenario::Diagnostics) -> ExitCode {
     eprintln!("{diagnostics}");
@@ -104,11 +112,15 @@ fn run(cli: &Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
                 Err(diagnostics) => return Ok(report_problems(&source.name, &diagnostics)),
             };
             let output = run::simulate(&resolved, resolved.policies()?)?;
-            print!("{}", run::render(&resolved, &output));
+            emit(&run::render(&resolved, &output));
             if let Some(dir) = &args.out {
                 let written =
                     run::write_outputs(dir, &resolved, &output.summary, args.power_resolution)?;
-                println!("wrote {} in {}", written.join(", "), dir.display());
+                emit(&format!(
+                    "wrote {} in {}\n",
+                    written.join(", "),
+                    dir.display()
+                ));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -116,22 +128,22 @@ fn run(cli: &Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
             let source = resolve::load(args.file.as_deref())?;
             match resolve::resolve(&source, None, registry) {
                 Ok(resolved) => {
-                    print!("{}", validate::summary(&resolved));
+                    emit(&validate::summary(&resolved));
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(diagnostics) => Ok(report_problems(&source.name, &diagnostics)),
             }
         }
         Command::ScenarioFormat => {
-            print!("{}", scenario::reference::markdown(registry));
+            emit(&scenario::reference::markdown(registry));
             Ok(ExitCode::SUCCESS)
         }
         Command::Catalog(args) => {
-            print!("{}", catalog_cmd::render(args, registry)?);
+            emit(&catalog_cmd::render(args, registry)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Models(args) => {
-            print!("{}", models_cmd::render(registry, args.csv));
+            emit(&models_cmd::render(registry, args.csv));
             Ok(ExitCode::SUCCESS)
         }
         Command::ComparePolicies(args) => {
@@ -140,18 +152,18 @@ fn run(cli: &Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Phold(args)) => {
             let outcome = bench::phold(args)?;
-            println!("{}", outcome.line);
+            emit(&format!("{}\n", outcome.line));
             Ok(match outcome.reference_ok {
                 Some(false) => ExitCode::from(1),
                 _ => ExitCode::SUCCESS,
             })
         }
         Command::Bench(BenchCommand::Fabric(args)) => {
-            println!("{}", bench::fabric(args)?);
+            emit(&format!("{}\n", bench::fabric(args)?));
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(BenchCommand::Serve(args)) => {
-            println!("{}", bench::serve(args)?);
+            emit(&format!("{}\n", bench::serve(args)?));
             Ok(ExitCode::SUCCESS)
         }
     }
