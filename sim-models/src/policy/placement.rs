@@ -57,6 +57,13 @@ pub trait Placement {
     /// The policy's name (as in scenario files).
     fn name(&self) -> &str;
 
+    /// Whether this policy may place work over several sites: `multi_site` (the
+    /// request's own flag) unless the policy spreads work regardless. The simulation uses
+    /// it to skip placement attempts that cannot succeed.
+    fn may_span_sites(&self, multi_site: bool) -> bool {
+        multi_site
+    }
+
     /// Chooses clusters and node counts for `req`, or returns `false` (and leaves `out`
     /// empty) if it cannot be placed now. Records its options in `log` when enabled.
     fn place(

@@ -829,6 +829,29 @@ impl<'a> TrainingSim<'a> {
             self.placed.clear();
             self.placed.extend_from_slice(pinned);
         } else {
+            // Necessary for any policy: enough free accelerators of allowed kinds in one
+            // site (or anywhere, for work that may span sites). O(clusters), cheap next to
+            // a policy's scoring; most waiting jobs stop here while the fleet is full.
+            let spans = self.policies.placement.may_span_sites(spec.multi_site);
+            let (mut best, mut total, mut site_free, mut site) = (0u64, 0u64, 0u64, None);
+            for c in fabric.clusters() {
+                if site != Some(c.site) {
+                    best = best.max(site_free);
+                    site_free = 0;
+                    site = Some(c.site);
+                }
+                if spec.allows(&catalog.accelerator(c.accelerator).name)
+                    && self.capacity.cluster_reachable(fabric, c.id)
+                {
+                    let free = u64::from(self.capacity.idle_healthy(c.id)) * u64::from(c.node_size);
+                    site_free += free;
+                    total += free;
+                }
+            }
+            best = best.max(site_free);
+            if (if spans { total } else { best }) < u64::from(spec.accelerators) {
+                return false;
+            }
             let state = &self.jobs[job as usize];
             let view = fabric_view!(self, ctx.now());
             let request = PlacementRequest {

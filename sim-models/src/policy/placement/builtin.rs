@@ -621,6 +621,10 @@ impl Placement for Spread {
         "spread"
     }
 
+    fn may_span_sites(&self, _multi_site: bool) -> bool {
+        true
+    }
+
     fn place(
         &mut self,
         view: &FabricView<'_>,
