@@ -40,6 +40,9 @@ pub struct Capacity {
     idle_healthy: Vec<u32>,
     /// Per cluster, the number of nodes held down by node-level failures.
     down_nodes: Vec<u32>,
+    /// Per cluster, idle healthy nodes hidden by a rack outage (counted in `idle_healthy`
+    /// but not allocatable).
+    hidden: Vec<u32>,
     /// Scratch buffer for nodes skipped during an allocation.
     skipped: Vec<u32>,
 }
@@ -72,6 +75,7 @@ impl Capacity {
             region_down: vec![0; max_index(&|s| u32::from(s.region.0))],
             cloud_down: vec![0; max_index(&|s| u32::from(s.cloud.0))],
             down_nodes: vec![0; fabric.clusters().len()],
+            hidden: vec![0; fabric.clusters().len()],
             free,
             idle_healthy,
             skipped: Vec::new(),
@@ -87,6 +91,13 @@ impl Capacity {
     /// allocation there can get: rack and larger outages are checked when allocating).
     pub fn idle_healthy(&self, cluster: ClusterId) -> u32 {
         self.idle_healthy[cluster.0 as usize]
+    }
+
+    /// Idle nodes of `cluster` an allocation can take now, if the cluster is reachable:
+    /// [`idle_healthy`](Self::idle_healthy) less those in racks that are down. Exact, O(1).
+    pub fn allocatable(&self, cluster: ClusterId) -> u32 {
+        let c = cluster.0 as usize;
+        self.idle_healthy[c] - self.hidden[c]
     }
 
     /// Nodes of `cluster` held down by a node-level (node or accelerator) failure.
@@ -121,6 +132,9 @@ impl Capacity {
             FailureDomain::Node(n) => self.node_failed(fabric, n, jobs),
             FailureDomain::Rack(r) => {
                 self.rack_down[r.0 as usize] += 1;
+                if self.rack_down[r.0 as usize] == 1 {
+                    self.hide_rack(fabric, r, true);
+                }
                 self.owners_of_rack(fabric, r, jobs);
             }
             other => {
@@ -156,7 +170,16 @@ impl Capacity {
         let counter = match domain {
             FailureDomain::Accelerator(a) => return self.node_repaired(fabric, fabric.node_of(a)),
             FailureDomain::Node(n) => return self.node_repaired(fabric, n),
-            FailureDomain::Rack(r) => &mut self.rack_down[r.0 as usize],
+            FailureDomain::Rack(r) => {
+                let counter = &mut self.rack_down[r.0 as usize];
+                *counter = counter
+                    .checked_sub(1)
+                    .expect("invariant: a domain comes up only after it went down");
+                if *counter == 0 {
+                    self.hide_rack(fabric, r, false);
+                }
+                return;
+            }
             FailureDomain::Cluster(c) => &mut self.cluster_down[c.0 as usize],
             FailureDomain::Site(s) => &mut self.site_down[s.0 as usize],
             FailureDomain::Region(r) => &mut self.region_down[r.0 as usize],
@@ -178,7 +201,7 @@ impl Capacity {
         out: &mut Vec<u32>,
     ) -> bool {
         let c = cluster.0 as usize;
-        if self.idle_healthy[c] < count || !self.cluster_reachable(fabric, cluster) {
+        if self.allocatable(cluster) < count || !self.cluster_reachable(fabric, cluster) {
             return false;
         }
         let start = out.len();
@@ -227,6 +250,9 @@ impl Capacity {
     fn push_free(&mut self, fabric: &Fabric, n: u32) {
         let c = fabric.cluster_of_node(NodeId(n)).0 as usize;
         self.idle_healthy[c] += 1;
+        if self.rack_down[fabric.rack_of_node(NodeId(n)).0 as usize] > 0 {
+            self.hidden[c] += 1;
+        }
         if !self.in_free[n as usize] {
             self.in_free[n as usize] = true;
             self.free[c].push(n);
@@ -245,6 +271,9 @@ impl Capacity {
         } else if self.node_down[node] == 1 {
             let c = fabric.cluster_of_node(n).0 as usize;
             self.idle_healthy[c] -= 1;
+            if self.rack_down[fabric.rack_of_node(n).0 as usize] > 0 {
+                self.hidden[c] -= 1;
+            }
         }
     }
 
@@ -258,6 +287,53 @@ impl Capacity {
         }
         if self.node_down[node] == 0 && self.owner[node] == FREE {
             self.push_free(fabric, n.0);
+        }
+    }
+
+    /// Recounts the per-cluster counters from the nodes and compares: idle healthy nodes,
+    /// those hidden by rack outages, and nodes down. O(nodes): for invariant checks.
+    pub fn check(&self, fabric: &Fabric) -> Result<(), String> {
+        for c in fabric.clusters() {
+            let (mut idle, mut hidden, mut down) = (0u32, 0u32, 0u32);
+            for n in c.nodes.clone() {
+                let node = n as usize;
+                if self.node_down[node] > 0 {
+                    down += 1;
+                } else if self.owner[node] == FREE {
+                    idle += 1;
+                    if self.rack_down[fabric.rack_of_node(NodeId(n)).0 as usize] > 0 {
+                        hidden += 1;
+                    }
+                }
+            }
+            let i = c.id.0 as usize;
+            if (idle, hidden, down) != (self.idle_healthy[i], self.hidden[i], self.down_nodes[i]) {
+                return Err(format!(
+                    "cluster {}: idle/hidden/down counted {idle}/{hidden}/{down}, kept {}/{}/{}",
+                    c.name, self.idle_healthy[i], self.hidden[i], self.down_nodes[i]
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts rack `r`'s idle healthy nodes as hidden (`hide`) or visible again.
+    /// O(nodes of the rack).
+    fn hide_rack(&mut self, fabric: &Fabric, r: RackId, hide: bool) {
+        for range in fabric.accelerators_in(FailureDomain::Rack(r)) {
+            let first = fabric.node_of(crate::topology::AcceleratorId(range.start));
+            let last = fabric.node_of(crate::topology::AcceleratorId(range.end - 1));
+            for n in first.0..=last.0 {
+                let node = n as usize;
+                if self.owner[node] == FREE && self.node_down[node] == 0 {
+                    let c = fabric.cluster_of_node(NodeId(n)).0 as usize;
+                    if hide {
+                        self.hidden[c] += 1;
+                    } else {
+                        self.hidden[c] -= 1;
+                    }
+                }
+            }
         }
     }
 

@@ -40,11 +40,12 @@ pub struct FabricView<'a> {
 }
 
 impl<'a> FabricView<'a> {
-    /// Idle nodes of `cluster` that can run now (0 when the cluster is unreachable).
+    /// Idle nodes of `cluster` that can run now: healthy, in racks that are up (0 when
+    /// the cluster is unreachable).
     #[inline]
     pub fn free_nodes(&self, cluster: ClusterId) -> u32 {
         if self.capacity.cluster_reachable(self.fabric, cluster) {
-            self.capacity.idle_healthy(cluster)
+            self.capacity.allocatable(cluster)
         } else {
             0
         }

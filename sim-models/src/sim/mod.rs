@@ -592,6 +592,7 @@ impl<'a> TrainingSim<'a> {
                 ));
             }
         }
+        self.capacity.check(fabric)?;
         if (self.busy - busy as f64).abs() > 0.5 {
             return Err(format!("busy count {} but jobs hold {busy}", self.busy));
         }
@@ -821,7 +822,7 @@ impl<'a> TrainingSim<'a> {
         if !pinned.is_empty() {
             // Failover `wait`: only its own clusters, once they are back.
             let back = pinned.iter().all(|&(c, n)| {
-                self.capacity.cluster_reachable(fabric, c) && self.capacity.idle_healthy(c) >= n
+                self.capacity.cluster_reachable(fabric, c) && self.capacity.allocatable(c) >= n
             });
             if !back {
                 return false;
@@ -843,7 +844,7 @@ impl<'a> TrainingSim<'a> {
                 if spec.allows(&catalog.accelerator(c.accelerator).name)
                     && self.capacity.cluster_reachable(fabric, c.id)
                 {
-                    let free = u64::from(self.capacity.idle_healthy(c.id)) * u64::from(c.node_size);
+                    let free = u64::from(self.capacity.allocatable(c.id)) * u64::from(c.node_size);
                     site_free += free;
                     total += free;
                 }
