@@ -72,9 +72,159 @@ pub enum Command {
     /// and paired.svg. Output is byte-identical for any --jobs.
     #[command(verbatim_doc_comment)]
     ComparePolicies(CompareArgs),
+    /// Run a sweep: a base scenario with keys overridden along axes, times seeds, in parallel.
+    ///
+    /// Example: fabricsim sweep experiments/llama3-reliability/sweep.toml --out results/ckpt
+    ///
+    /// Example (CI): fabricsim sweep sweep.toml --out out --assert 'ettr >= 0.9' --json
+    ///
+    /// Example (4 machines): fabricsim sweep sweep.toml --shard 2/4 --out shard-2
+    ///          then: fabricsim merge shard-1 shard-2 shard-3 shard-4 --out all
+    ///
+    /// The sweep file (docs/sweep-format.md) names `base` (a scenario, relative to the
+    /// sweep file), `seeds` (N for 1..=N, or a list) and `[axes]` such as
+    /// "policy.placement" = ["first-fit", "cheapest"] or "outages[0].duration" = ["1h", "6h"];
+    /// `[[zip]]` groups vary together. Every point is checked as a scenario before anything
+    /// runs; a bad value is reported at its line and column in the sweep file. Each run
+    /// (point x seed) has an id hashed from its parameters. DIR (default results/<name>)
+    /// gets runs.csv (one row per run: ids, axis values, seed, status, every summary.csv
+    /// figure) and aggregate.csv (per point: n, and each figure's mean, sd and 95% CI
+    /// half-width), byte-identical for any --jobs, rewritten atomically as runs finish;
+    /// runs.journal (the log that makes a sweep resumable) and sweep.toml (a copy). Running
+    /// the same command again skips finished runs. Ctrl-C stops after the runs in progress
+    /// (exit 130; run again to resume). Exit code 1 if a run failed or an --assert did not
+    /// hold, 2 on invalid input.
+    #[command(verbatim_doc_comment)]
+    Sweep(SweepArgs),
+    /// Join the output folders of a sharded sweep into one, as if one machine had run it.
+    ///
+    /// Example: fabricsim merge shard-1 shard-2 shard-3 shard-4 --out all --assert 'ettr >= 0.9'
+    ///
+    /// The folders must come from the same sweep (same sweep definition and base scenario,
+    /// as recorded in each DIR/sweep.toml); every run must be in exactly one of them, or the
+    /// missing and duplicated runs are listed and nothing is written. --out gets runs.csv and
+    /// aggregate.csv byte-identical to an unsharded sweep's, runs.journal and sweep.toml.
+    /// Exit codes as for sweep.
+    #[command(verbatim_doc_comment)]
+    Merge(MergeArgs),
+    /// Report which figures moved between two sweeps (their aggregate.csv).
+    ///
+    /// Example: fabricsim compare results/main results/branch --tolerance 2%
+    ///
+    /// Points are matched by point id (the same axis values); for every figure both have,
+    /// a mean whose relative change exceeds the tolerance is listed, with whether the change
+    /// also exceeds the two 95% confidence half-widths combined. Points or figures on one
+    /// side only are listed. Exit code 1 if any figure moved, 0 otherwise.
+    #[command(verbatim_doc_comment)]
+    Compare(CompareSweepsArgs),
+    // ---- Extension point: the `report` and `slurm` commands. -----------------------------
+    // Add their variants here (e.g. `Report(ReportArgs)`, `Slurm(SlurmArgs)`, with
+    // `#[command(verbatim_doc_comment)]` and an Example line like the others), their
+    // argument structs below `CompareSweepsArgs`, and their arms in `lib.rs` `run` at the
+    // matching marker. A sweep output folder is read with `fabricsim_cli`'s `sweep`
+    // module: see docs/sweep-format.md for the files it holds.
+    // ---------------------------------------------------------------------------------------
+    /// Write DIR/report.html: one self-contained page (tables and charts inline) from the
+    /// files a run, a sweep or a policy comparison wrote in DIR.
+    ///
+    /// Example: fabricsim report results/llama3-ckpt
+    ///
+    /// A sweep folder (aggregate.csv, runs.csv, sweep.toml) or a compare-policies folder
+    /// (runs.csv, paired.csv) gets a chart per figure against the first axis, a line per
+    /// value of the other axes with 95% CI bars, a heatmap for two-axis sweeps and tables
+    /// per point. A run folder (summary.csv, power.csv, components.csv, ...) gets its
+    /// headline figures, power per site over time, the timeline of failures, outages and
+    /// interruptions, and tables. The page fetches nothing (no script, stylesheet or font)
+    /// and holds no date: the same files give the same bytes.
+    #[command(verbatim_doc_comment)]
+    Report(ReportArgs),
+    /// Run a sweep on a Slurm cluster: a job array of shards, then their merge.
+    ///
+    /// Example: fabricsim slurm study/sweep.toml --out /scratch/study
+    ///          --tasks 16 --cpus-per-task 8 --partition batch --time 2:00:00 --submit
+    ///
+    /// Writes DIR/slurm/sweep.sbatch, a job array of N tasks: task i runs
+    /// `fabricsim sweep FILE --jobs C --shard (i+1)/N --out DIR/shards/i`; and
+    /// DIR/slurm/merge.sbatch: `fabricsim merge DIR/shards/0 ... --out DIR`, which writes
+    /// DIR/runs.csv and DIR/aggregate.csv, byte-identical to `fabricsim sweep FILE --out DIR`
+    /// on one machine. Logs go to DIR/slurm/logs. With --submit, submits the array with
+    /// sbatch and the merge with --dependency=afterok:ARRAY_JOB and prints both job ids;
+    /// without it, prints the command that does.
+    #[command(verbatim_doc_comment)]
+    Slurm(crate::slurm::SlurmArgs),
     /// Engine benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// Arguments of `fabricsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Sweep file (TOML; see docs/sweep-format.md).
+    pub file: PathBuf,
+    /// Worker threads, one run each at a time (default: the available parallelism).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub jobs: Option<u64>,
+    /// Output folder (created if missing; default results/<sweep name>). Finished runs
+    /// found there are not run again.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Run only shard K of N (1-based): the runs whose id modulo N is K - 1.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::sweep::Shard>,
+    /// A check over every point's aggregate, e.g. 'ettr >= 0.9' or 'cost_usd_sd < 1e6'
+    /// (FIGURE OP NUMBER, OP one of >= <= > < == !=); repeatable. Exit code 1 if one fails.
+    #[arg(long = "assert", value_name = "EXPR")]
+    pub asserts: Vec<String>,
+    /// Print a JSON summary (runs, per point its figures' mean/sd/ci95, assertions) on
+    /// stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Check the sweep and every point, list the points, and run nothing. The first line
+    /// reads "sweep NAME over BASE: P points x S seeds = R runs..."; with --json, a JSON
+    /// object with `runs`, `shard_runs` and the points instead.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Arguments of `fabricsim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output folders of the shards (`fabricsim sweep --shard K/N --out DIR`).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the merged runs.csv, aggregate.csv, runs.journal and sweep.toml.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// A check over every point's aggregate, as for `sweep --assert`; repeatable.
+    #[arg(long = "assert", value_name = "EXPR")]
+    pub asserts: Vec<String>,
+    /// Print a JSON summary on stdout, as `sweep --json` does.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `fabricsim compare`.
+#[derive(Debug, Args)]
+pub struct CompareSweepsArgs {
+    /// The reference sweep's output folder (or its aggregate.csv).
+    pub base: PathBuf,
+    /// The sweep to check against it.
+    pub new: PathBuf,
+    /// Largest relative change of a mean that is not a move: a percentage (2%) or a
+    /// fraction (0.02).
+    #[arg(long, default_value = "2%", value_name = "TOL")]
+    pub tolerance: crate::sweep::Tolerance,
+    /// Print a JSON summary on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `fabricsim report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The folder a run (`run --out`), a sweep or `compare-policies --out` wrote.
+    pub dir: PathBuf,
 }
 
 /// Arguments of `fabricsim models`.

@@ -57,7 +57,12 @@ mod parallel;
 mod resolve;
 mod run;
 mod scenario;
+mod sweep;
 mod validate;
+// ---- Extension point: `mod report;`, `mod plots;` and `mod slurm;` go here. ----
+mod plots;
+mod report;
+mod slurm;
 
 use std::process::ExitCode;
 
@@ -150,6 +155,17 @@ fn run(cli: &Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
             let source = resolve::load(Some(&args.file))?;
             compare::run(&source, args, registry)
         }
+        Command::Sweep(args) => sweep::sweep(args, registry),
+        Command::Merge(args) => sweep::merge(args),
+        Command::Compare(args) => sweep::compare(args),
+        // ---- Extension point: the `report` and `slurm` arms go here
+        // (`Command::Report(args) => ...`, `Command::Slurm(args) => ...`). ----
+        Command::Report(args) => {
+            let path = report::write_report(&args.dir)?;
+            emit(&format!("wrote {}\n", path.display()));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Slurm(args) => slurm::run(args),
         Command::Bench(BenchCommand::Phold(args)) => {
             let outcome = bench::phold(args)?;
             emit(&format!("{}\n", outcome.line));

@@ -2,7 +2,8 @@
 //! failures and outages, print the summary, and optionally write `summary.csv`,
 //! `interruptions.csv`, `power.csv`, `components.csv`, `decisions.csv` (with
 //! `[policy] decisions = true`) and, with services, `services.csv`,
-//! `service_timeline.csv` and `requests.csv`.
+//! `service_timeline.csv` and `requests.csv`, and the charts `power.svg`/`.png` and
+//! `timeline.svg`/`.png`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -249,9 +250,38 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
     text
 }
 
-/// `summary.csv`: one header row and one row of every figure (deterministic: no wall time);
-/// the serving figures only when the scenario has services.
-pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
+/// The columns of `summary.csv` every run has, in order; with services the
+/// [`serving_out::SUMMARY_COLUMNS`] follow. `scenario` and `seed` say which run it was;
+/// every other column is a figure (a number, or empty where undefined).
+pub const SUMMARY_COLUMNS: [&str; 21] = [
+    "scenario",
+    "seed",
+    "horizon_h",
+    "accelerators",
+    "jobs",
+    "jobs_completed",
+    "jct_mean_h",
+    "goodput_eflop",
+    "ettr",
+    "lost_accel_h",
+    "interruptions",
+    "planned_interruptions",
+    "util",
+    "accel_hours",
+    "cost_usd",
+    "egress_usd",
+    "energy_mwh",
+    "co2_t",
+    "throttled_accel_h",
+    "preemptions",
+    "events",
+];
+
+/// Every column of `summary.csv` as (name, formatted value), in file order: the
+/// [`SUMMARY_COLUMNS`], then, when the scenario has services, the serving ones. The one
+/// place the figures of a run are named and formatted (`fabricsim sweep` writes the same
+/// cells to `runs.csv`).
+pub fn summary_fields(r: &Resolved, s: &RunSummary) -> Vec<(&'static str, String)> {
     let completed: Vec<f64> = s.jobs.iter().filter_map(|j| j.jct_h()).collect();
     let jct_mean = if completed.is_empty() {
         String::new()
@@ -261,30 +291,7 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
             completed.iter().sum::<f64>() / completed.len() as f64
         )
     };
-    let mut columns = vec![
-        ("scenario", Align::Left),
-        ("seed", Align::Right),
-        ("horizon_h", Align::Right),
-        ("accelerators", Align::Right),
-        ("jobs", Align::Right),
-        ("jobs_completed", Align::Right),
-        ("jct_mean_h", Align::Right),
-        ("goodput_eflop", Align::Right),
-        ("ettr", Align::Right),
-        ("lost_accel_h", Align::Right),
-        ("interruptions", Align::Right),
-        ("planned_interruptions", Align::Right),
-        ("util", Align::Right),
-        ("accel_hours", Align::Right),
-        ("cost_usd", Align::Right),
-        ("egress_usd", Align::Right),
-        ("energy_mwh", Align::Right),
-        ("co2_t", Align::Right),
-        ("throttled_accel_h", Align::Right),
-        ("preemptions", Align::Right),
-        ("events", Align::Right),
-    ];
-    let mut row = vec![
+    let values: [String; SUMMARY_COLUMNS.len()] = [
         r.scenario.name.clone().unwrap_or_default(),
         r.scenario.seed.to_string(),
         format!("{:.6}", r.scenario.horizon.as_hours_f64()),
@@ -316,16 +323,28 @@ pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
             .to_string(),
         s.events.to_string(),
     ];
+    let mut fields: Vec<(&'static str, String)> = SUMMARY_COLUMNS.into_iter().zip(values).collect();
     if let Some(total) = &s.serving {
-        for (name, value) in
-            serving_out::summary_columns(&s.services, total, Counts::of(r.serving.fidelity))
-        {
-            columns.push((name, Align::Right));
-            row.push(value);
-        }
+        fields.extend(serving_out::summary_columns(
+            &s.services,
+            total,
+            Counts::of(r.serving.fidelity),
+        ));
     }
+    fields
+}
+
+/// `summary.csv`: one header row and one row of every figure (deterministic: no wall time);
+/// the serving figures only when the scenario has services.
+pub fn summary_csv(r: &Resolved, s: &RunSummary) -> String {
+    let fields = summary_fields(r, s);
+    let columns: Vec<(&str, Align)> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (*name, if i == 0 { Align::Left } else { Align::Right }))
+        .collect();
     let mut t = Table::new(&columns);
-    t.push(row);
+    t.push(fields.into_iter().map(|(_, value)| value).collect());
     t.to_csv()
 }
 
@@ -449,8 +468,10 @@ fn sample_power(
 
 /// Writes every output file of a run to `dir` (created if missing) and returns their
 /// names: `summary.csv`, `interruptions.csv`, `power.csv` (at `power_resolution`, if
-/// given), `components.csv`, `decisions.csv` (when `[policy] decisions = true`) and the
-/// [`serving_files`].
+/// given), `components.csv`, `decisions.csv` (when `[policy] decisions = true`), the
+/// [`serving_files`], and the charts drawn from those files
+/// ([`crate::report::run_charts`]: `power.svg`, `power.png`, `timeline.svg`,
+/// `timeline.png`, each pair only when it has something to show).
 pub fn write_outputs(
     dir: &Path,
     r: &Resolved,
@@ -467,20 +488,33 @@ pub fn write_outputs(
         files.push(("decisions.csv", records::decisions_csv(&s.decisions)));
     }
     files.extend(serving_files(r, s));
+    let charts = crate::report::run_charts(&files)?;
     for (name, text) in &files {
         write_atomically(dir, name, text)?;
     }
-    Ok(files.into_iter().map(|(name, _)| name).collect())
+    for (name, bytes) in &charts {
+        write_bytes_atomically(dir, name, bytes)?;
+    }
+    Ok(files
+        .into_iter()
+        .map(|(name, _)| name)
+        .chain(charts.into_iter().map(|(name, _)| name))
+        .collect())
 }
 
 /// Writes `text` to `dir/name` through a temporary file and a rename, so a reader never
 /// sees a half-written file and an interrupted run leaves the previous file intact.
 pub fn write_atomically(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
+    write_bytes_atomically(dir, name, text.as_bytes())
+}
+
+/// [`write_atomically`] for bytes (a PNG chart).
+pub fn write_bytes_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating output folder {}", dir.display()))?;
     let path = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }

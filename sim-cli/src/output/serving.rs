@@ -115,27 +115,38 @@ pub fn services_table(reports: &[ServiceReport], horizon_s: f64) -> String {
     t.to_text()
 }
 
+/// The names of the serving columns of `summary.csv`, in order (see [`summary_columns`]).
+pub const SUMMARY_COLUMNS: [&str; 8] = [
+    "requests",
+    "requests_dropped",
+    "requests_retried",
+    "ttft_p50_ms",
+    "ttft_p99_ms",
+    "tpot_p50_ms",
+    "slo_attainment",
+    "tokens_per_s",
+];
+
 /// The serving columns of `summary.csv` (when the scenario has services), from every
-/// service's requests together (`total`: percentiles over the merged latency histograms).
+/// service's requests together (`total`: percentiles over the merged latency histograms),
+/// named by [`SUMMARY_COLUMNS`].
 pub fn summary_columns(
     reports: &[ServiceReport],
     total: &ServingFigures,
     counts: Counts,
 ) -> Vec<(&'static str, String)> {
     let count = |x| counts.format(x);
-    vec![
-        ("requests", count(total.requests)),
-        ("requests_dropped", count(total.dropped)),
-        ("requests_retried", count(total.retried)),
-        ("ttft_p50_ms", fixed(total.ttft.p50_ms, 6)),
-        ("ttft_p99_ms", fixed(total.ttft.p99_ms, 6)),
-        ("tpot_p50_ms", fixed(total.tpot.p50_ms, 6)),
-        ("slo_attainment", fixed(total.slo_attainment, 6)),
-        (
-            "tokens_per_s",
-            fixed(reports.iter().map(|r| r.tokens_per_s).sum::<f64>() + 0.0, 6),
-        ),
-    ]
+    let values: [String; SUMMARY_COLUMNS.len()] = [
+        count(total.requests),
+        count(total.dropped),
+        count(total.retried),
+        fixed(total.ttft.p50_ms, 6),
+        fixed(total.ttft.p99_ms, 6),
+        fixed(total.tpot.p50_ms, 6),
+        fixed(total.slo_attainment, 6),
+        fixed(reports.iter().map(|r| r.tokens_per_s).sum::<f64>() + 0.0, 6),
+    ];
+    SUMMARY_COLUMNS.into_iter().zip(values).collect()
 }
 
 /// `services.csv`: per service a row of scope `all`, then one per user region (scope
