@@ -424,6 +424,8 @@ pub fn power_csv(s: &RunSummary, resolution: Option<sim_core::time::SimDuration>
         ("cap_mw", Align::Right),
         ("draw_mw", Align::Right),
         ("throttle", Align::Right),
+        ("busy", Align::Right),
+        ("accelerators", Align::Right),
     ]);
     for p in records {
         t.push(vec![
@@ -433,6 +435,8 @@ pub fn power_csv(s: &RunSummary, resolution: Option<sim_core::time::SimDuration>
             format!("{:.6}", p.cap_w / 1e6),
             format!("{:.6}", p.draw_facility_w / 1e6),
             format!("{:.6}", p.throttle),
+            p.busy.to_string(),
+            p.accelerators.to_string(),
         ]);
     }
     t.to_csv()

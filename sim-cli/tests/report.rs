@@ -132,7 +132,7 @@ fn a_run_folder_gets_power_timeline_and_tables() {
         "<h1>report-fixture</h1>",
         "seed 11",
         "Facility power per site (MW)",
-        "Share of the power cap drawn, per site (%)",
+        "Utilisation per site: accelerators busy and power cap drawn (%)",
         "Failures, outages and interruptions over time",
         "region:aws/us-east-1",
         "job train-70b",

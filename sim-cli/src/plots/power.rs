@@ -18,6 +18,9 @@ pub struct PowerPoint {
     pub cap_mw: f64,
     /// Facility power drawn, MW.
     pub draw_mw: f64,
+    /// Share of the site's accelerators busy (held by jobs and replicas), % (`NaN` when
+    /// unknown).
+    pub busy_pct: f64,
 }
 
 /// One site's power states in time order.
@@ -60,10 +63,10 @@ pub fn site_power_over_time(title: &str, sites: &[SitePower], horizon_h: f64) ->
     figure(title, sites, horizon_h, Mode::Power)
 }
 
-/// A panel per site of the share of its power cap drawn (draw / cap, %) against hours;
-/// 100% means the site runs at its cap (throttled, refusing or preempting work). The
-/// fleet simulator does not record per-site accelerator occupancy over time, so this is
-/// the per-site utilisation that `power.csv` supports.
+/// A panel per site of its utilisation against hours: the share of its accelerators busy
+/// (a line, when the points carry it) and the share of its power cap drawn (draw / cap, %,
+/// filled); 100% drawn means the site runs at its cap (throttled, refusing or preempting
+/// work).
 pub fn utilisation_over_time(title: &str, sites: &[SitePower], horizon_h: f64) -> Figure {
     figure(title, sites, horizon_h, Mode::ShareOfCap)
 }
@@ -186,7 +189,12 @@ pub(super) fn draw<DB: DrawingBackend>(
                 accent.mix(0.35).filled(),
             ))?;
             legend.draw_text("draw / cap (%)", &key, (40, 11))?;
-            legend.draw_text("x: hours from start", &text(12, MUTED), (180, 11 - 7))?;
+            legend.draw(&PathElement::new(
+                vec![(150, 11), (170, 11)],
+                INK.stroke_width(2),
+            ))?;
+            legend.draw_text("busy accelerators (%)", &key, (176, 11))?;
+            legend.draw_text("x: hours from start", &text(12, MUTED), (340, 11 - 7))?;
         }
     }
     if spec.sites.is_empty() {
@@ -300,6 +308,16 @@ fn draw_panel<DB: DrawingBackend>(
                 accent.mix(0.35),
             ))?;
             chart.draw_series(LineSeries::new(share, accent.stroke_width(1)))?;
+            if site.points.iter().any(|p| p.busy_pct.is_finite()) {
+                let busy = steps(&site.points, end, |p| {
+                    if p.busy_pct.is_finite() {
+                        p.busy_pct.clamp(0.0, 100.0)
+                    } else {
+                        0.0
+                    }
+                });
+                chart.draw_series(LineSeries::new(busy, INK.stroke_width(2)))?;
+            }
         }
     }
     Ok(())
@@ -311,6 +329,7 @@ mod tests {
 
     fn p(time_h: f64, draw_mw: f64) -> PowerPoint {
         PowerPoint {
+            busy_pct: 0.0,
             time_h,
             demand_mw: draw_mw,
             cap_mw: 10.0,

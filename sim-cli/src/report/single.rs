@@ -149,13 +149,14 @@ impl RunDir {
             ));
             power.push_str(&html::figure(
                 &plots::utilisation_over_time(
-                    "Share of the power cap drawn, per site (%)",
+                    "Utilisation per site: accelerators busy and power cap drawn (%)",
                     &sites,
                     horizon_h,
                 )
                 .svg()?,
-                "Draw / cap per site: 100% means the site runs at its cap and throttles, \
-                 refuses or preempts work.",
+                "Per site: the line is the share of its accelerators busy (held by jobs and \
+                 replicas); the area is power drawn over the cap, where 100% means the site \
+                 runs at its cap and throttles, refuses or preempts work.",
             ));
         }
         page.section("power", "Power per site", power);
@@ -437,7 +438,15 @@ fn power_sites(power: &Csv) -> Vec<SitePower> {
         let (Some(time_h), Some(draw_mw)) = (num(&r[t]), num(&r[draw])) else {
             continue;
         };
+        let busy_pct = match (power.col("busy"), power.col("accelerators")) {
+            (Some(b), Some(a)) => match (num(&r[b]), num(&r[a])) {
+                (Some(b), Some(a)) if a > 0.0 => 100.0 * b / a,
+                _ => f64::NAN,
+            },
+            _ => f64::NAN,
+        };
         let point = PowerPoint {
+            busy_pct,
             time_h,
             demand_mw: num(&r[demand]).unwrap_or(draw_mw),
             cap_mw: r[cap].trim().parse().unwrap_or(f64::INFINITY),

@@ -1128,6 +1128,8 @@ impl<'a> TrainingSim<'a> {
             cap_w: cap,
             draw_facility_w: decision.draw_facility_w,
             throttle,
+            busy: site.last_busy,
+            accelerators: self.run.fabric.sites()[s].accelerator_count(),
         };
         // One row per actual change: a re-solve that changes nothing writes nothing.
         let same = |p: &PowerRecord| {

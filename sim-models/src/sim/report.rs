@@ -72,6 +72,10 @@ pub struct PowerRecord {
     pub draw_facility_w: f64,
     /// Throughput fraction applied to its jobs.
     pub throttle: f64,
+    /// Accelerators busy (held by jobs and replicas) at the site.
+    pub busy: u32,
+    /// Accelerators of the site.
+    pub accelerators: u32,
 }
 
 /// Energy and carbon of one site over the run.
