@@ -214,6 +214,15 @@ fn a_bad_override_is_reported_at_its_line_and_column_before_anything_runs() {
     let err = stderr(&run(&["sweep", s(&file)]));
     assert!(err.contains(":2:1: seed: unknown key `seed`"), "{err}");
     assert!(err.contains("(did you mean \"seeds\"?)"), "{err}");
+    // A base scenario that cannot be read, at the `base` line.
+    std::fs::write(dir.join("nobase.toml"), "base = \"nope.toml\"\nseeds = 1\n").unwrap();
+    let out = run(&["sweep", s(&dir.join("nobase.toml"))]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("nobase.toml:1:8: base: cannot read the base scenario"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -98,12 +98,27 @@ pub fn sweep(args: &SweepArgs, registry: &Registry) -> anyhow::Result<ExitCode> 
         Err(d) => return Ok(crate::report_problems(&file_name, &d)),
     };
     let asserts = parse_asserts(&args.asserts)?;
-    let base = resolve::load(Some(&spec.base)).with_context(|| {
-        format!(
-            "the base scenario of {file_name} (base = {:?}, relative to the sweep file)",
-            spec.base_written
-        )
-    })?;
+    let base = match resolve::load(Some(&spec.base)) {
+        Ok(base) => base,
+        Err(e) => {
+            let mut d = spec.map.diagnostic(
+                spec.base_span.clone(),
+                &[],
+                format!(
+                    "cannot read the base scenario {} (the path is relative to the sweep \
+                     file): {:#}",
+                    spec.base.display(),
+                    e.root_cause()
+                ),
+                None,
+            );
+            d.path = "base".to_owned();
+            return Ok(crate::report_problems(
+                &file_name,
+                &crate::scenario::Diagnostics(vec![d]),
+            ));
+        }
+    };
     let fingerprint = plan::hash(&base.text);
     let plan = Plan::new(&spec, fingerprint)?;
     let selected = plan.selected(args.shard);

@@ -35,10 +35,10 @@ pub const MAX_SEEDS: i64 = 1_000_000;
 pub struct SweepSpec {
     /// `name`, or the sweep file's folder name (its stem when that is not `sweep`).
     pub name: String,
-    /// `base` as written.
-    pub base_written: String,
     /// `base` relative to the current folder (the sweep file's folder joined with it).
     pub base: PathBuf,
+    /// Where `base` is written in the sweep file.
+    pub base_span: Range<usize>,
     /// The seeds, ascending, without repeats.
     pub seeds: Vec<u64>,
     /// The dimensions of the cartesian product, in file order: each `[axes]` key on its
@@ -191,6 +191,7 @@ impl Reader {
                 }
             },
         };
+        let base_span = root.get("base").map_or(0..0, Spanned::span);
         let base_written = match root.get("base") {
             None => {
                 self.error(
@@ -260,7 +261,7 @@ impl Reader {
         SweepSpec {
             name,
             base: dir.join(&base_written),
-            base_written,
+            base_span,
             seeds,
             dims,
             map: self.map.clone(),
