@@ -12,7 +12,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use common::{fabricsim, repo_path, temp_dir};
+use common::{fabricsim, fabricsim_ok, repo_path, temp_dir};
 
 const SCENARIO: &str = "experiments/inference-outage/scenario.toml";
 const README: &str = "experiments/inference-outage/README.md";
@@ -335,12 +335,7 @@ fn mean_rtt(rtt: &Rtt, region: &str, shares: [f64; 3]) -> f64 {
 
 /// Per replica group of `fabricsim validate`'s service table: (site, replicas, prefill ms).
 fn replica_groups(scenario: &Path) -> Vec<(String, f64, f64)> {
-    let out = fabricsim(&["validate", scenario.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = fabricsim_ok(&["validate", scenario.to_str().unwrap()]);
     let text = String::from_utf8(out.stdout).unwrap();
     let groups: Vec<(String, f64, f64)> = text
         .lines()

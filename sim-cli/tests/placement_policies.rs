@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fabricsim, repo_path, temp_dir};
+use common::{fabricsim_ok, repo_path, temp_dir};
 
 /// Mean paired difference (policy minus first-fit) of `figure` in `paired.csv`.
 fn diff(paired: &str, policy: &str, figure: &str) -> f64 {
@@ -21,7 +21,7 @@ fn diff(paired: &str, policy: &str, figure: &str) -> f64 {
 fn the_readme_findings_hold_in_direction() {
     let dir = temp_dir("placement-policies");
     let file = repo_path("experiments/placement-policies/scenario.toml");
-    let out = fabricsim(&[
+    fabricsim_ok(&[
         "compare-policies",
         file.to_str().unwrap(),
         "--policies",
@@ -31,11 +31,6 @@ fn the_readme_findings_hold_in_direction() {
         "--out",
         dir.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let paired = std::fs::read_to_string(dir.join("paired.csv")).unwrap();
     assert!(
         diff(&paired, "cheapest", "cost_usd") < 0.0,
@@ -65,7 +60,7 @@ fn the_readme_findings_hold_in_direction() {
 fn the_committed_results_are_what_the_command_writes() {
     let dir = temp_dir("placement-policies-full");
     let file = repo_path("experiments/placement-policies/scenario.toml");
-    let out = fabricsim(&[
+    fabricsim_ok(&[
         "compare-policies",
         file.to_str().unwrap(),
         "--policies",
@@ -76,11 +71,6 @@ fn the_committed_results_are_what_the_command_writes() {
         "--out",
         dir.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     for name in ["paired.csv", "runs.csv", "paired.svg"] {
         let got = std::fs::read_to_string(dir.join(name)).unwrap();
         let want = std::fs::read_to_string(repo_path(&format!(

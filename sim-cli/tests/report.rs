@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{fabricsim, repo_path, temp_dir};
+use common::{fabricsim, fabricsim_ok, repo_path, temp_dir};
 
 /// A fresh copy of `tests/fixtures/report/<name>` (or of any repository folder given with
 /// a `/`) in a temporary folder tagged `tag`.
@@ -180,17 +180,12 @@ fn a_compare_policies_folder_gets_a_report() {
 fn a_real_sweep_output_gets_a_report() {
     let dir = temp_dir("report-real-sweep");
     let sweep = repo_path("sim-cli/tests/fixtures/sweep/sweep.toml");
-    let out = fabricsim(&[
+    fabricsim_ok(&[
         "sweep",
         sweep.to_str().unwrap(),
         "--out",
         dir.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let stamp = std::fs::read_to_string(dir.join("sweep.toml")).unwrap();
     let name = stamp
         .lines()
@@ -245,17 +240,12 @@ fn a_folder_without_results_is_an_error_that_says_what_is_expected() {
 fn run_out_writes_power_and_timeline_charts_as_svg_and_png() {
     let dir = temp_dir("report-run-out");
     let scenario = repo_path("sim-cli/tests/fixtures/report/scenario.toml");
-    let out = fabricsim(&[
+    let out = fabricsim_ok(&[
         "run",
         scenario.to_str().unwrap(),
         "--out",
         dir.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         stdout.contains("power.svg, power.png, timeline.svg, timeline.png"),

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{assert_golden, fabricsim, repo_path, temp_dir};
+use common::{assert_golden, fabricsim, fabricsim_ok, repo_path, temp_dir};
 
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
@@ -25,12 +25,7 @@ fn figure(csv: &str, column: &str) -> String {
 #[test]
 fn default_scenario_runs_and_matches_its_golden_summary() {
     let dir = temp_dir("run-default");
-    let out = fabricsim(&["run", "--out", dir.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = fabricsim_ok(&["run", "--out", dir.to_str().unwrap()]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     for expected in [
         "frontier-405b",
@@ -114,17 +109,12 @@ fn power_cap_study_agrees_with_the_throttle() {
     let completion = |variant: &str| {
         let dir = temp_dir(&format!("power-cap-{variant}"));
         let file = repo_path(&format!("experiments/power-cap/{variant}.toml"));
-        let out = fabricsim(&[
+        let out = fabricsim_ok(&[
             "run",
             file.to_str().unwrap(),
             "--out",
             dir.to_str().unwrap(),
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
         let power = read(&dir, "power.csv");
         let mut min_throttle = 1.0f64;
         for row in power.lines().skip(1) {
@@ -168,17 +158,12 @@ fn hourly_carbon_profiles_drive_the_site_carbon() {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("s.toml");
         std::fs::write(&file, format!("{base}\n{extra}")).unwrap();
-        let out = fabricsim(&[
+        fabricsim_ok(&[
             "run",
             file.to_str().unwrap(),
             "--out",
             dir.to_str().unwrap(),
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
         let value: f64 = figure(&read(&dir, "summary.csv"), "co2_t").parse().unwrap();
         std::fs::remove_dir_all(dir).ok();
         value
@@ -198,7 +183,7 @@ fn hourly_carbon_profiles_drive_the_site_carbon() {
 fn power_csv_at_a_resolution_has_one_row_per_site_per_step() {
     let dir = temp_dir("run-resolution");
     let file = repo_path("experiments/power-cap/curtailed.toml");
-    let out = fabricsim(&[
+    fabricsim_ok(&[
         "run",
         file.to_str().unwrap(),
         "--out",
@@ -206,11 +191,6 @@ fn power_csv_at_a_resolution_has_one_row_per_site_per_step() {
         "--power-resolution",
         "1h",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let power = read(&dir, "power.csv");
     // 10 days: hours 0..=240, one site.
     assert_eq!(power.lines().count() - 1, 241);
@@ -239,12 +219,7 @@ fn a_capacity_commitment_is_valued_at_the_catalog_price() {
     let file = dir.join("s.toml");
     let extra = "[commitments.aws]\naccelerator = \"h100\"\ncount = 512\nperiod = \"10d\"\n";
     std::fs::write(&file, format!("{base}\n{extra}")).unwrap();
-    let out = fabricsim(&["run", file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = fabricsim_ok(&["run", file.to_str().unwrap()]);
     let text = String::from_utf8(out.stdout).unwrap();
     // 512 × $12.29 × 240 h = $1.51M; the job spends 1,024 × 115.5 h × $12.29 = $1.45M.
     let row = text.lines().find(|l| l.starts_with("aws ")).unwrap();
@@ -311,16 +286,10 @@ fn a_scenario_without_services_writes_no_serving_files() {
 
 /// `fabricsim run FILE --out DIR`, which must succeed.
 fn run_ok(file: &std::path::Path, dir: &std::path::Path) -> std::process::Output {
-    let out = fabricsim(&[
+    fabricsim_ok(&[
         "run",
         file.to_str().unwrap(),
         "--out",
         dir.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    ])
 }

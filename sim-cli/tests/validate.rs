@@ -8,16 +8,11 @@ mod common;
 
 use std::process::Output;
 
-use common::{assert_golden, fabricsim, repo_path, temp_dir};
+use common::{assert_golden, fabricsim, fabricsim_ok, repo_path, temp_dir};
 
 #[test]
 fn validate_default_scenario_matches_golden_output() {
-    let out = fabricsim(&["validate"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = fabricsim_ok(&["validate"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("100096 accelerators"));
     assert_golden("experiments/default/expected/validate.txt", &text);
@@ -253,12 +248,7 @@ until = "28d"
 "#,
     )
     .unwrap();
-    let out = fabricsim(&["validate", file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = fabricsim_ok(&["validate", file.to_str().unwrap()]);
     let text = String::from_utf8(out.stdout).unwrap();
     // 10 MW / (1,275 W x 1.15) = 6,820 H100, whole 8-GPU nodes: 6,816 a week, 4 weeks.
     assert!(text.contains("5 clusters"), "{text}");
@@ -287,12 +277,7 @@ until = "28d"
 #[test]
 fn validate_lists_services_with_their_roofline_figures() {
     let file = repo_path("sim-cli/tests/fixtures/serving/scenario.toml");
-    let out = fabricsim(&["validate", file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = fabricsim_ok(&["validate", file.to_str().unwrap()]);
     let text = String::from_utf8(out.stdout).unwrap();
     for expected in [
         "Inference services (request fidelity, 1 request in 100 kept for requests.csv;",

@@ -14,6 +14,17 @@ pub fn fabricsim(args: &[&str]) -> Output {
         .expect("the fabricsim binary runs")
 }
 
+/// Runs the `fabricsim` binary with `args`, which must succeed (its stderr is shown if not).
+pub fn fabricsim_ok(args: &[&str]) -> Output {
+    let out = fabricsim(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// A path relative to the repository root.
 pub fn repo_path(relative: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
