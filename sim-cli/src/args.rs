@@ -6,12 +6,25 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// fabricsim: a discrete-event simulator of a heterogeneous AI compute fabric.
 #[derive(Debug, Parser)]
-#[command(name = "fabricsim", version, about, long_about = None)]
+#[command(name = "fabricsim", version, about, long_about = None, after_help = EXAMPLES)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// Common invocations, shown at the end of `fabricsim --help`.
+const EXAMPLES: &str = "\
+Examples:
+  fabricsim run experiments/llama3-reliability/scenario.toml --out results/llama3
+  fabricsim validate my-scenario.toml
+  fabricsim sweep experiments/llama3-reliability/sweep.toml --out results/ckpt
+  fabricsim compare-policies experiments/placement-policies/scenario.toml --policies first-fit,cheapest
+  fabricsim report results/ckpt
+  fabricsim models
+
+Each command's --help shows its options and examples (fabricsim run --help).
+Exit codes: 0 ok, 1 a check failed (a run or an --assert), 2 an error, 130 interrupted.";
 
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
@@ -114,7 +127,8 @@ pub enum Command {
     /// Points are matched by point id (the same axis values); for every figure both have,
     /// a mean whose relative change exceeds the tolerance is listed, with whether the change
     /// also exceeds the two 95% confidence half-widths combined. Points or figures on one
-    /// side only are listed. Exit code 1 if any figure moved, 0 otherwise.
+    /// side only are listed. Exit code 1 if any figure moved, 0 otherwise, 2 if the two
+    /// have no point in common (nothing could be compared).
     #[command(verbatim_doc_comment)]
     Compare(CompareSweepsArgs),
     // ---- Extension point: the `report` and `slurm` commands. -----------------------------
@@ -152,8 +166,15 @@ pub enum Command {
     /// without it, prints the command that does.
     #[command(verbatim_doc_comment)]
     Slurm(crate::slurm::SlurmArgs),
-    /// Engine benchmarks.
-    #[command(subcommand)]
+    /// Engine and model benchmarks: PHOLD, fabric build, serving, whole-fabric scaling.
+    ///
+    /// Example: fabricsim bench phold --entities 100000 --per-entity 10 --events 10000000
+    ///
+    /// Example: fabricsim bench scale --accelerators 100000 --horizon 30d
+    ///
+    /// Each prints one line of key=value figures; `fabricsim bench COMMAND --help` says
+    /// which. Measure with a release build (cargo build --release).
+    #[command(subcommand, verbatim_doc_comment)]
     Bench(BenchCommand),
 }
 
@@ -185,6 +206,9 @@ pub struct SweepArgs {
     /// object with `runs`, `shard_runs` and the points instead.
     #[arg(long)]
     pub dry_run: bool,
+    /// Resource limits checked before anything runs.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Arguments of `fabricsim merge`.
@@ -250,7 +274,7 @@ pub struct CompareArgs {
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub seeds: u64,
     /// The first seed; the runs use FIRST_SEED, FIRST_SEED + 1, ...
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = parse_seed)]
     pub first_seed: u64,
     /// Worker threads (default: the available parallelism).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
@@ -258,6 +282,9 @@ pub struct CompareArgs {
     /// Folder for runs.csv, paired.csv and paired.svg (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Resource limits checked before anything runs.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Arguments of `fabricsim run`.
@@ -269,13 +296,23 @@ pub struct RunArgs {
     /// and the serving files (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replaces the scenario's `[sim] seed`.
-    #[arg(long)]
+    /// Replaces the scenario's `[sim] seed` (a whole number from 0 to 2^64 - 1).
+    #[arg(long, value_parser = parse_seed)]
     pub seed: Option<u64>,
     /// Write power.csv at this resolution (e.g. "1h": each site's state at every whole
     /// hour) instead of a row at every change.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub power_resolution: Option<sim_core::time::SimDuration>,
+    /// Resource limits checked before anything runs.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Parses a seed: a whole number from 0 to 2^64 - 1 (`_` separators allowed).
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().replace('_', "").parse::<u64>().map_err(|_| {
+        format!("expected a whole number from 0 to 18446744073709551615 such as 7, got {text:?}")
+    })
 }
 
 /// Parses a `--power-resolution` value with fabricsim's duration grammar; must be positive.
@@ -285,6 +322,79 @@ fn parse_duration(text: &str) -> Result<sim_core::time::SimDuration, String> {
         Ok(d) => Ok(d),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// The resource guard's limits: a run whose estimated events or memory exceed them is
+/// refused before it starts, with the estimate and the flag that allows it.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct LimitArgs {
+    /// Refuse a run estimated to process more events than this (default 2e9, about
+    /// 10 minutes of wall time); raise it to run a bigger scenario anyway.
+    #[arg(long, value_name = "N", default_value = "2e9", value_parser = parse_count)]
+    pub max_events: u64,
+    /// Refuse a run estimated to need more memory than this, e.g. "16GiB" (default: 8 GiB);
+    /// raise it to run a bigger scenario anyway.
+    #[arg(long, value_name = "SIZE", default_value = "8GiB", value_parser = parse_size)]
+    pub max_memory: u64,
+}
+
+impl Default for LimitArgs {
+    /// The command line's defaults: 2e9 events, 8 GiB.
+    fn default() -> Self {
+        Self {
+            max_events: 2_000_000_000,
+            max_memory: 8 << 30,
+        }
+    }
+}
+
+/// Parses a count such as `2000000`, `2e9` or `1.5e6`; must be a whole number >= 1.
+fn parse_count(text: &str) -> Result<u64, String> {
+    let value: f64 = text
+        .trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("expected a count such as 2e9 or 500000000, got {text:?}"))?;
+    if !((1.0..=1.8e19).contains(&value) && value.fract() == 0.0) {
+        return Err(format!(
+            "expected a whole count >= 1 such as 2e9, got {text:?}"
+        ));
+    }
+    Ok(value as u64)
+}
+
+/// Parses a memory size such as `8GiB`, `512MiB`, `4GB` or a byte count.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "tb" => 1e12,
+        _ => {
+            return Err(format!(
+                "unknown unit in {text:?}: expected B, KiB, MiB, GiB, TiB, KB, MB, GB or TB, e.g. 16GiB"
+            ));
+        }
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a size such as 16GiB or 512MiB, got {text:?}"))?;
+    let bytes = value * factor;
+    if !(1.0..=1.8e19).contains(&bytes) {
+        return Err(format!(
+            "expected a positive size such as 16GiB, got {text:?}"
+        ));
+    }
+    Ok(bytes as u64)
 }
 
 /// Arguments of `fabricsim validate`.
@@ -349,6 +459,34 @@ pub enum BenchCommand {
     /// Example: fabricsim bench serve --fidelity flow --services 20 --days 365
     #[command(verbatim_doc_comment)]
     Serve(ServeArgs),
+    /// Runs a generated fabric of N accelerators for a horizon and reports wall time,
+    /// events and peak memory (the scaling table of benches/README.md).
+    ///
+    /// The fleet mixes the catalog's kinds over sites of the four clouds, with llama3-h100
+    /// failures (scaled per kind), background outages, curtailments, a job generator sized
+    /// to the fleet and flow-fidelity services. Run one size per process: peak memory is the
+    /// process's.
+    ///
+    /// Example: fabricsim bench scale --accelerators 100000 --horizon 30d
+    #[command(verbatim_doc_comment)]
+    Scale(ScaleArgs),
+}
+
+/// Parameters of `fabricsim bench scale`.
+#[derive(Debug, Args)]
+pub struct ScaleArgs {
+    /// Accelerators in the generated fleet.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1_000..=10_000_000))]
+    pub accelerators: u64,
+    /// Simulated horizon, e.g. "7d", "30d", "365d".
+    #[arg(long, default_value = "30d", value_parser = parse_duration)]
+    pub horizon: sim_core::time::SimDuration,
+    /// RNG seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the generated scenario (TOML) instead of running it.
+    #[arg(long)]
+    pub print_scenario: bool,
 }
 
 /// Parameters of `fabricsim bench serve`.

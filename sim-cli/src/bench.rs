@@ -1,5 +1,7 @@
 //! `fabricsim bench ...`: engine benchmarks run from the command line.
 
+mod scale;
+
 use std::time::Instant;
 
 use sim_core::phold::{
@@ -93,6 +95,9 @@ pub fn fabric(args: &crate::args::FabricArgs) -> anyhow::Result<String> {
     use sim_models::catalog::Catalog;
     use sim_models::topology::uniform_h100_spec;
 
+    if args.accelerators == 0 || args.sites == 0 {
+        anyhow::bail!("--accelerators and --sites must be at least 1, e.g. --accelerators 1000000");
+    }
     let catalog = Catalog::builtin();
     let spec = uniform_h100_spec(&catalog, args.accelerators, args.sites)
         .ok_or_else(|| anyhow::anyhow!("the catalog has no region offering h100"))?;
@@ -187,4 +192,12 @@ fn proc_status_kib(field: &str) -> Option<u64> {
         .lines()
         .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// `fabricsim bench scale`: the gigawatt scenario scaled to a fleet size and horizon.
+pub fn scale(
+    args: &crate::args::ScaleArgs,
+    registry: &sim_models::policy::Registry,
+) -> anyhow::Result<String> {
+    scale::run(args, registry)
 }

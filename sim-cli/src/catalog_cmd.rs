@@ -44,7 +44,8 @@ pub fn render(args: &CatalogArgs, registry: &Registry) -> anyhow::Result<String>
 fn model_errors(errors: Vec<sim_models::ModelError>) -> anyhow::Error {
     let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
     anyhow::anyhow!(
-        "the built-in catalog is inconsistent:\n{}",
+        "the catalog is inconsistent (a bug in fabricsim or in a catalog this binary \
+         registers: please report it with these lines):\n{}",
         lines.join("\n")
     )
 }

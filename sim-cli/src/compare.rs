@@ -195,10 +195,14 @@ impl Paired {
 /// unknown policy names are reported before anything runs.
 pub fn run(source: &Source, args: &CompareArgs, registry: &Registry) -> anyhow::Result<ExitCode> {
     let policies = policy_list(args)?;
+    if let Some(dir) = &args.out {
+        crate::run::check_out_folder(dir)?;
+    }
     let first = match resolve::resolve(source, Some(args.first_seed), registry) {
         Ok(r) => r,
         Err(diagnostics) => return Ok(crate::report_problems(&source.name, &diagnostics)),
     };
+    crate::guard::check(&first, &args.limits)?;
     let params: Vec<PolicyParams> = policies.iter().map(|p| params_for(&first, p)).collect();
     for (name, params) in policies.iter().zip(&params) {
         resolve::build_placement(registry, name, params).map_err(|e| {
@@ -217,7 +221,12 @@ pub fn run(source: &Source, args: &CompareArgs, registry: &Registry) -> anyhow::
     let last = args
         .first_seed
         .checked_add(args.seeds - 1)
-        .context("--first-seed + --seeds overflows a 64-bit seed")?;
+        .with_context(|| {
+            format!(
+                "--first-seed {} + --seeds {} overflows a 64-bit seed: give a smaller --first-seed",
+                args.first_seed, args.seeds
+            )
+        })?;
     let seeds: Vec<u64> = (args.first_seed..=last).collect();
     let threads = match args.jobs {
         Some(n) => usize::try_from(n).unwrap_or(1),
@@ -325,7 +334,7 @@ fn policy_list(args: &CompareArgs) -> anyhow::Result<Vec<String>> {
             anyhow::bail!("--policies has an empty name; give names separated by commas");
         }
         if policies.iter().any(|p| p == name) {
-            anyhow::bail!("--policies lists {name:?} twice");
+            anyhow::bail!("--policies lists {name:?} twice: give each policy once");
         }
         policies.push(name.to_owned());
     }

@@ -47,10 +47,15 @@
 //! Exit codes are those of `fabricsim`: 0 ok, 1 a check failed, 2 an error (bad arguments,
 //! an unreadable or invalid scenario, an unknown name).
 
+#![forbid(unsafe_code)]
+
 mod args;
 mod bench;
 mod catalog_cmd;
 mod compare;
+#[doc(hidden)]
+pub mod fuzzing;
+mod guard;
 mod models_cmd;
 mod output;
 mod parallel;
@@ -84,9 +89,53 @@ pub fn main_with(registry: Registry) -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
+            if let Some(hint) = io_hint(&err) {
+                eprintln!("hint: {hint}");
+            }
             ExitCode::from(2)
         }
     }
+}
+
+/// What to do about an error the operating system reported (a missing file, a folder
+/// where a file was expected, ...): its message says what went wrong, not how to fix it.
+/// Messages of our own already say what to do and get no hint.
+fn io_hint(err: &anyhow::Error) -> Option<String> {
+    use std::io::ErrorKind;
+    let io = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<std::io::Error>())?;
+    Some(match io.kind() {
+        ErrorKind::NotFound => {
+            let here = std::env::current_dir()
+                .map(|d| format!(" ({})", d.display()))
+                .unwrap_or_default();
+            format!("check the path; a relative path starts from the current folder{here}")
+        }
+        ErrorKind::IsADirectory => {
+            "that path is a folder: give the path of a file (e.g. a scenario or sweep .toml)"
+                .to_owned()
+        }
+        ErrorKind::NotADirectory => {
+            "a part of that path is a file, not a folder: give a path made of folders (an \
+             output folder is created if missing)"
+                .to_owned()
+        }
+        ErrorKind::PermissionDenied => {
+            "check the permissions of that file or folder (`ls -l`), or give a path you can \
+             read and write"
+                .to_owned()
+        }
+        ErrorKind::InvalidData => {
+            "the file must be UTF-8 text: check that it is the right file, or save it as UTF-8"
+                .to_owned()
+        }
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge => {
+            "free some disk space, or give --out a folder on another disk".to_owned()
+        }
+        ErrorKind::ReadOnlyFilesystem => "give --out a folder on a writable disk".to_owned(),
+        _ => return None,
+    })
 }
 
 /// Writes `text` to stdout. A closed pipe (`fabricsim run | head`) is not an error worth
@@ -116,6 +165,10 @@ fn run(cli: &Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
                 Ok(resolved) => resolved,
                 Err(diagnostics) => return Ok(report_problems(&source.name, &diagnostics)),
             };
+            guard::check(&resolved, &args.limits)?;
+            if let Some(dir) = &args.out {
+                run::check_out_folder(dir)?;
+            }
             let output = run::simulate(&resolved, resolved.policies()?)?;
             emit(&run::render(&resolved, &output));
             if let Some(dir) = &args.out {
@@ -176,6 +229,10 @@ fn run(cli: &Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Fabric(args)) => {
             emit(&format!("{}\n", bench::fabric(args)?));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Scale(args)) => {
+            emit(&format!("{}\n", bench::scale(args, registry)?));
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(BenchCommand::Serve(args)) => {

@@ -2,6 +2,8 @@
 //! the `fabricsim_cli` library, so a crate with its own models builds the same program
 //! around its own [`Registry`] (see the library docs).
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use fabricsim_cli::sim_models::policy::Registry;

@@ -72,6 +72,29 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// The model's input for one run of this scenario (jobs, failures, outages, ... cloned).
+    pub fn training_run(&self) -> sim_models::sim::TrainingRun<'_> {
+        sim_models::sim::TrainingRun {
+            fabric: &self.fabric,
+            catalog: &self.catalog,
+            network: sim_models::sim::Network {
+                wan: &self.wan,
+                rtt: &self.rtt,
+                prices: &self.prices,
+            },
+            jobs: self.jobs.clone(),
+            failures: self.failures.clone(),
+            outages: self.outages.clone(),
+            horizon: sim_core::time::SimTime::ZERO + self.scenario.horizon,
+            seed: self.scenario.seed,
+            power: self.site_power.clone(),
+            curtailments: self.curtailments.clone(),
+            commitments: self.commitments.clone(),
+            carbon: self.carbon.clone(),
+            serving: self.serving.clone(),
+        }
+    }
+
     /// New policies of `[policy]` for one run (policies keep state: never share them
     /// between runs).
     pub fn policies(&self) -> anyhow::Result<sim_models::sim::Policies> {
@@ -134,6 +157,10 @@ pub fn load(path: Option<&Path>) -> Result<Source, anyhow::Error> {
         }
     }
 }
+
+/// The most jobs all `[job_generators.*]` together may be expected to generate over the
+/// horizon (each is a job spec held in memory, and every one is checked and simulated).
+pub const MAX_GENERATED_JOBS: f64 = 200_000.0;
 
 /// Parses and builds everything; collects all model errors before giving up. The catalog
 /// is the built-in one with `registry`'s accelerator families added, then the scenario's
@@ -209,8 +236,29 @@ pub fn resolve(
             Err(e) => errors.extend(e),
         }
     }
+    let mut expected_jobs = 0.0;
     for spec in &scenario.generators {
         let prefix = spec.name_prefix.clone();
+        // Bounded before drawing: a 584-year horizon with a job every 3 hours would build
+        // 1.7 million job specs (600 MB) before anything checks them.
+        let window = horizon.saturating_duration_since(spec.template.arrival);
+        let mean = spec.mean_interarrival.as_secs_f64();
+        if mean > 0.0 {
+            expected_jobs += window.as_secs_f64() / mean;
+            if expected_jobs > MAX_GENERATED_JOBS {
+                errors.push(ModelError::new(
+                    &["job_generators", &prefix, "mean_interarrival"],
+                    format!(
+                        "one job every {} until the horizon ({window} after its first \
+                         arrival) brings the generated jobs to about {expected_jobs:.0} (limit \
+                         {MAX_GENERATED_JOBS:.0} for all generators together): lengthen \
+                         mean_interarrival or shorten the horizon",
+                        spec.mean_interarrival
+                    ),
+                ));
+                continue;
+            }
+        }
         match JobGenerator::new(spec.clone(), &["job_generators", &prefix], &catalog) {
             Ok(generator) => {
                 let mut rng = streams.stream(&format!("jobs/generator/{prefix}"));

@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use sim_core::time::SimTime;
 use sim_models::sim::serving::Fidelity;
-use sim_models::sim::{Cause, Network, Policies, RunSummary, TrainingRun, TrainingSim};
+use sim_models::sim::{Cause, Policies, RunSummary, TrainingSim};
 
 use crate::output::records;
 use crate::output::serving::{self as serving_out, Counts, RequestNames};
@@ -29,25 +29,7 @@ pub struct RunOutput {
 
 /// Simulates `r` to its horizon under `policies` (fresh ones: [`Resolved::policies`]).
 pub fn simulate(r: &Resolved, policies: Policies) -> anyhow::Result<RunOutput> {
-    let run = TrainingRun {
-        fabric: &r.fabric,
-        catalog: &r.catalog,
-        network: Network {
-            wan: &r.wan,
-            rtt: &r.rtt,
-            prices: &r.prices,
-        },
-        jobs: r.jobs.clone(),
-        failures: r.failures.clone(),
-        outages: r.outages.clone(),
-        horizon: SimTime::ZERO + r.scenario.horizon,
-        seed: r.scenario.seed,
-        power: r.site_power.clone(),
-        curtailments: r.curtailments.clone(),
-        commitments: r.commitments.clone(),
-        carbon: r.carbon.clone(),
-        serving: r.serving.clone(),
-    };
+    let run = r.training_run();
     let model = TrainingSim::new(run, policies).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the scenario cannot run:\n{}", lines.join("\n"))
@@ -512,8 +494,23 @@ pub fn write_atomically(dir: &Path, name: &str, text: &str) -> anyhow::Result<()
     write_bytes_atomically(dir, name, text.as_bytes())
 }
 
+/// Refuses `dir` as an output folder when it is a file: creating it would fail with the
+/// operating system's "File exists" or "Not a directory", which does not say what to do.
+/// Commands call it before they run anything, so a typo does not waste a long run.
+pub fn check_out_folder(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!(
+            "the output folder {} is a file, not a folder: give --out the path of a folder (it \
+             is created if missing), or move the file away",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 /// [`write_atomically`] for bytes (a PNG chart).
 pub fn write_bytes_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    check_out_folder(dir)?;
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating output folder {}", dir.display()))?;
     let path = dir.join(name);

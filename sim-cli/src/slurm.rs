@@ -263,7 +263,16 @@ fn plan(args: &SlurmArgs) -> anyhow::Result<Plan> {
     let file = std::path::absolute(&args.file)
         .with_context(|| format!("resolving {}", args.file.display()))?;
     if !file.is_file() {
-        bail!("sweep file {} not found", args.file.display());
+        let what = if file.is_dir() {
+            "is a folder"
+        } else {
+            "not found"
+        };
+        bail!(
+            "sweep file {} {what}: give the path of a sweep file (docs/sweep-format.md), e.g. \
+             `fabricsim slurm experiments/llama3-reliability/sweep.toml --out DIR`",
+            args.file.display()
+        );
     }
     let binary = match &args.binary {
         Some(binary) => std::path::absolute(binary)
@@ -271,10 +280,15 @@ fn plan(args: &SlurmArgs) -> anyhow::Result<Plan> {
         None => std::env::current_exe().context("finding this program's path (give --binary)")?,
     };
     if !binary.is_file() {
-        bail!("binary {} not found", binary.display());
+        bail!(
+            "binary {} not found: give --binary the path of the fabricsim binary the compute \
+             nodes run, or leave --binary out to use this one",
+            binary.display()
+        );
     }
     let out = std::path::absolute(&args.out)
         .with_context(|| format!("resolving {}", args.out.display()))?;
+    crate::run::check_out_folder(&out)?;
     Ok(Plan {
         binary: path_text(&binary)?,
         file: path_text(&file)?,

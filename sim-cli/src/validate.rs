@@ -152,6 +152,23 @@ pub fn summary(r: &Resolved) -> String {
     if !r.serving.services.is_empty() {
         out.push_str(&services(r));
     }
+    out.push_str(&cost(r));
+    out
+}
+
+/// The resource guard's estimate of a run: events and memory per source, and the totals
+/// against the default limits.
+fn cost(r: &Resolved) -> String {
+    let e = crate::guard::estimate_of(r);
+    let mut out = format!(
+        "\nestimated cost of a run: {} events, {} of memory (refused above --max-events and \
+         --max-memory, default 2e9 and 8 GiB)\n",
+        crate::guard::sci(e.events()),
+        crate::guard::size(e.memory_bytes()),
+    );
+    for line in crate::guard::lines(&e) {
+        let _ = writeln!(out, "  {line}");
+    }
     out
 }
 

@@ -206,6 +206,7 @@ impl Capacity {
         }
         let start = out.len();
         self.skipped.clear();
+        let cl = fabric.cluster(cluster);
         while out.len() - start < count as usize {
             let Some(n) = self.free[c].pop() else { break };
             let node = n as usize;
@@ -213,7 +214,7 @@ impl Capacity {
             if self.node_down[node] > 0 || self.owner[node] != FREE {
                 continue; // stale entry: failed or taken since it was freed
             }
-            if self.rack_down[fabric.rack_of_node(NodeId(n)).0 as usize] > 0 {
+            if self.rack_down[rack_in(cl, n)] > 0 {
                 self.skipped.push(n);
                 continue;
             }
@@ -237,20 +238,34 @@ impl Capacity {
     }
 
     /// Returns `nodes` (held by one job) to their clusters' free lists.
+    ///
+    /// O(nodes): a job's nodes come in runs of one cluster, so the cluster is looked up once
+    /// per run, not per node.
     pub fn release(&mut self, fabric: &Fabric, nodes: &[u32]) {
+        let mut cl = None::<&crate::topology::Cluster>;
         for &n in nodes {
             let node = n as usize;
             self.owner[node] = FREE;
             if self.node_down[node] == 0 {
-                self.push_free(fabric, n);
+                let c = match cl {
+                    Some(c) if c.nodes.contains(&n) => c,
+                    _ => fabric.cluster(fabric.cluster_of_node(NodeId(n))),
+                };
+                cl = Some(c);
+                self.push_free_in(c, n);
             }
         }
     }
 
     fn push_free(&mut self, fabric: &Fabric, n: u32) {
-        let c = fabric.cluster_of_node(NodeId(n)).0 as usize;
+        self.push_free_in(fabric.cluster(fabric.cluster_of_node(NodeId(n))), n);
+    }
+
+    /// [`push_free`](Self::push_free) of node `n` of cluster `cl`. O(1).
+    fn push_free_in(&mut self, cl: &crate::topology::Cluster, n: u32) {
+        let c = cl.id.0 as usize;
         self.idle_healthy[c] += 1;
-        if self.rack_down[fabric.rack_of_node(NodeId(n)).0 as usize] > 0 {
+        if self.rack_down[rack_in(cl, n)] > 0 {
             self.hidden[c] += 1;
         }
         if !self.in_free[n as usize] {
@@ -362,6 +377,11 @@ fn dedup_tail(v: &mut Vec<u32>, start: usize) {
         }
     }
     v.truncate(write);
+}
+
+/// The index of the rack holding node `n` of cluster `cl`. O(1).
+fn rack_in(cl: &crate::topology::Cluster, n: u32) -> usize {
+    (cl.racks.start + (n - cl.nodes.start) / cl.rack_nodes) as usize
 }
 
 #[cfg(test)]

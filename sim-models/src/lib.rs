@@ -16,6 +16,8 @@
 //! This crate reads no files and prints nothing: the CLI parses scenarios into the `*Spec`
 //! and `*Patch` types here and reports the errors these types return.
 
+#![forbid(unsafe_code)]
+
 pub mod accounting;
 pub mod capacity;
 pub mod catalog;

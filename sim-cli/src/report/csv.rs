@@ -85,9 +85,12 @@ impl Csv {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
-        Csv::parse(&text)
-            .map(Some)
-            .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))
+        Csv::parse(&text).map(Some).map_err(|e| {
+            anyhow::anyhow!(
+                "reading {}: {e}: the file is damaged; run the command that wrote it again",
+                path.display()
+            )
+        })
     }
 
     /// The index of column `name`.

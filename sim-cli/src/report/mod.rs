@@ -33,8 +33,14 @@ pub use single::run_charts;
 /// folder has both.
 pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
     if !dir.is_dir() {
+        let what = if dir.exists() {
+            "is a file, not a folder"
+        } else {
+            "does not exist"
+        };
         anyhow::bail!(
-            "{} is not a folder: give the folder a run (`fabricsim run --out DIR`) or a sweep wrote",
+            "{} {what}: give the folder a run (`fabricsim run --out DIR`), a sweep or \
+             `compare-policies --out DIR` wrote",
             dir.display()
         );
     }
@@ -45,7 +51,9 @@ pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
     } else {
         anyhow::bail!(
             "{} holds no fabricsim results: expected aggregate.csv or runs.csv (a sweep or \
-             compare-policies --out) or summary.csv (run --out)",
+             compare-policies --out) or summary.csv (run --out); give the folder one of them \
+             wrote, e.g. `fabricsim run FILE --out {}` first",
+            dir.display(),
             dir.display()
         );
     };

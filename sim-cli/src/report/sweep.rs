@@ -662,7 +662,8 @@ fn from_aggregate(a: &Csv) -> anyhow::Result<Parsed> {
     let (Some(0), Some(n_col)) = (a.col("point_id"), a.col("n")) else {
         anyhow::bail!(
             "aggregate.csv: expected the columns point_id,<axes...>,n,<figure>_mean,... \
-             (found {})",
+             (found {}): it was not written by `fabricsim sweep`; run the sweep again into \
+             this folder, or give the folder a sweep wrote",
             a.headers.join(",")
         );
     };

@@ -23,11 +23,19 @@ pub struct Diagnostic {
     pub message: String,
     /// The nearest valid name, for a misspelled key or reference.
     pub suggestion: Option<String>,
-    /// The text of line `line`, without its line break (for the caret display).
+    /// The text of line `line`, without its line break (for the caret display); a line
+    /// longer than [`MAX_SHOWN`] characters is shown clipped around the column, with `...`
+    /// where text is left out.
     pub source_line: String,
+    /// 1-based column of the caret in `source_line` (`column` unless the line is clipped).
+    pub caret_column: usize,
     /// How many characters the caret underlines (at least 1).
     pub width: usize,
 }
+
+/// The most characters of a source line a diagnostic shows: a file written on one huge
+/// line (a 100 000-value array) must not copy the line into each of its diagnostics.
+pub const MAX_SHOWN: usize = 160;
 
 impl fmt::Display for Diagnostic {
     /// `file:line:column: path: message (did you mean "x"?)`, then the source line and a
@@ -48,7 +56,7 @@ impl fmt::Display for Diagnostic {
         let pad: String = self
             .source_line
             .chars()
-            .take(self.column.saturating_sub(1))
+            .take(self.caret_column.saturating_sub(1))
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         write!(f, "\n {blank} | {pad}{}", "^".repeat(self.width.max(1)))
@@ -118,6 +126,11 @@ pub struct SourceMap {
     pub text: String,
     spans: HashMap<Vec<String>, Range<usize>>,
     line_starts: Vec<usize>,
+    /// For each character of more than one byte, in order: the byte offset just past it
+    /// and the extra bytes (beyond one per character) up to there. Turns byte offsets into
+    /// character counts in *O*(log n), so a file of one huge line with thousands of
+    /// problems is not read again for each.
+    multibyte: Vec<(usize, usize)>,
 }
 
 impl SourceMap {
@@ -126,11 +139,21 @@ impl SourceMap {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let mut extra = 0;
+        let multibyte = text
+            .char_indices()
+            .filter(|(_, c)| c.len_utf8() > 1)
+            .map(|(i, c)| {
+                extra += c.len_utf8() - 1;
+                (i + c.len_utf8(), extra)
+            })
+            .collect();
         Self {
             file: file.to_owned(),
             text: text.to_owned(),
             spans: HashMap::new(),
             line_starts,
+            multibyte,
         }
     }
 
@@ -162,11 +185,40 @@ impl SourceMap {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count());
-        (line + 1, column + 1)
+        (line + 1, self.chars_between(start, offset) + 1)
+    }
+
+    /// Number of characters between byte offsets `a <= b` (*O*(log n)).
+    fn chars_between(&self, a: usize, b: usize) -> usize {
+        let extra = |at: usize| {
+            let i = self.multibyte.partition_point(|&(end, _)| end <= at);
+            if i == 0 { 0 } else { self.multibyte[i - 1].1 }
+        };
+        let b = b.max(a);
+        (b - a).saturating_sub(extra(b) - extra(a))
+    }
+
+    /// The byte range of the line `start..end` shown for a caret at `at`: the whole line
+    /// when it has at most [`MAX_SHOWN`] characters, else [`MAX_SHOWN`] of them starting a
+    /// little before `at` (*O*([`MAX_SHOWN`]), whatever the line's length).
+    fn window(&self, start: usize, at: usize, end: usize) -> (usize, usize) {
+        const BEFORE: usize = 40;
+        if self.chars_between(start, end) <= MAX_SHOWN {
+            return (start, end);
+        }
+        let back = |from: usize, n: usize| {
+            self.text[start..from]
+                .char_indices()
+                .rev()
+                .nth(n - 1)
+                .map_or(start, |(i, _)| start + i)
+        };
+        let from = back(at, BEFORE).min(back(end, MAX_SHOWN));
+        let to = self.text[from..end]
+            .char_indices()
+            .nth(MAX_SHOWN)
+            .map_or(end, |(i, _)| from + i);
+        (from, to)
     }
 
     /// A diagnostic at byte range `span` (only its first line is underlined).
@@ -179,15 +231,25 @@ impl SourceMap {
     ) -> Diagnostic {
         let (line, column) = self.line_column(span.start);
         let start = self.line_starts[line - 1];
-        let end = self.text[start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| start + i);
-        let source_line = self.text[start..end].trim_end_matches('\r').to_owned();
-        let shown_end = span.end.clamp(span.start, start + source_line.len());
-        let width = self
-            .text
-            .get(span.start.min(shown_end)..shown_end)
-            .map_or(1, |s| s.chars().count().max(1));
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        let end = start + self.text[start..end].trim_end_matches('\r').len();
+        let at = floor_boundary(&self.text, span.start.clamp(start, end));
+        let shown_end = floor_boundary(&self.text, span.end.clamp(at, end));
+        let (from, to) = self.window(start, at, end);
+        let mut source_line = String::new();
+        let mut caret_column = self.chars_between(from, at) + 1;
+        if from > start {
+            source_line.push_str("...");
+            caret_column += 3;
+        }
+        source_line.push_str(&self.text[from..to]);
+        if to < end {
+            source_line.push_str("...");
+        }
+        let width = self.chars_between(at, shown_end.min(to)).max(1);
         Diagnostic {
             file: self.file.clone(),
             line,
@@ -196,6 +258,7 @@ impl SourceMap {
             message,
             suggestion,
             source_line,
+            caret_column,
             width,
         }
     }
@@ -217,6 +280,14 @@ impl SourceMap {
                 .collect(),
         )
     }
+}
+
+/// The largest char boundary of `text` at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// The key path as written in TOML: keys joined by dots, quoted when they are not bare
@@ -282,4 +353,28 @@ pub(crate) fn is_bare_key(key: &str) -> bool {
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_clipped_around_the_caret() {
+        let text = format!("a = [{}]\n", "1, ".repeat(10_000));
+        let map = SourceMap::new("f.toml", &text);
+        let d = map.diagnostic(15_000..15_001, &[], "bad".into(), None);
+        assert_eq!((d.line, d.column), (1, 15_001));
+        assert!(d.source_line.len() < MAX_SHOWN + 10, "{}", d.source_line);
+        assert!(d.source_line.starts_with("...") && d.source_line.ends_with("..."));
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        let caret = lines[2].find('^').unwrap();
+        assert_eq!(&lines[1][caret..=caret], &text[15_000..15_001], "{shown}");
+        let short = map.diagnostic(0..1, &[], "bad".into(), None);
+        assert_eq!(short.caret_column, 1);
+        let end = SourceMap::new("f.toml", &"x".repeat(500));
+        let d = end.diagnostic(500..500, &[], "bad".into(), None);
+        assert!(d.to_string().contains('^'));
+    }
 }

@@ -586,6 +586,14 @@ pub(crate) mod catalog {
         KEEP,
         "Chips per cloud instance (the usual node size).",
     );
+    /// `failure_rate_factor`.
+    pub(crate) const FAILURE_RATE_FACTOR: Field = opt(
+        "failure_rate_factor",
+        Kind::NonNegativeNumber,
+        "the catalog's factor (`sim-models/data/failure_kind_factors.csv`; 1 for a new kind)",
+        "Multiplies the failure model's accelerator-scope rates (the GPU package) on this \
+         kind; H100 = 1, B200 and GB200 = 1.191 (Lablup's B200 report against Llama 3).",
+    );
     /// `[catalog.accelerators.<accelerator>]`.
     pub(crate) const ACCELERATOR: Table = Table {
         header: "[catalog.accelerators.<accelerator>]",
@@ -604,6 +612,7 @@ pub(crate) mod catalog {
             SCALEUP_DOMAIN,
             SCALEOUT_GBIT,
             INSTANCE_CHIPS,
+            FAILURE_RATE_FACTOR,
         ],
         children: &[],
     };

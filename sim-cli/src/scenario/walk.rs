@@ -986,6 +986,9 @@ impl Walker {
             let p = join(&path, "accelerators");
             for (name, t, p) in self.named(v, &p, catalog::ACCELERATOR.header, "accelerator") {
                 let patch = self.accelerator_patch(t, &p);
+                if let Some(x) = self.number(t, &p, &catalog::FAILURE_RATE_FACTOR) {
+                    out.failure_rate_factors.push((name.clone(), x));
+                }
                 out.accelerators.push((name, patch));
             }
         }

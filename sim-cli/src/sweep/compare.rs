@@ -79,8 +79,21 @@ impl AggPoint {
 
 /// `DIR/aggregate.csv`, or the file itself.
 fn read(path: &Path) -> anyhow::Result<Aggregate> {
+    const GIVE: &str = "give the output folder of `fabricsim sweep FILE --out DIR` (or `merge`), \
+                        or its aggregate.csv";
+    if !path.exists() {
+        anyhow::bail!("{} does not exist: {GIVE}", path.display());
+    }
     let file = if path.is_dir() {
-        path.join("aggregate.csv")
+        let file = path.join("aggregate.csv");
+        if !file.exists() {
+            anyhow::bail!(
+                "{} has no aggregate.csv: it is not the output folder of a sweep (a sweep still \
+                 running writes it every few seconds and at the end); {GIVE}",
+                path.display()
+            );
+        }
+        file
     } else {
         path.to_path_buf()
     };
@@ -88,12 +101,12 @@ fn read(path: &Path) -> anyhow::Result<Aggregate> {
         .with_context(|| format!("reading {} (a sweep's aggregate.csv)", file.display()))?;
     let rows = parse_csv(&text);
     let Some((header, rows)) = rows.split_first() else {
-        anyhow::bail!("{} is empty", file.display());
+        anyhow::bail!("{} is empty: {GIVE}", file.display());
     };
     let n_col = header.iter().position(|h| h == "n");
     let (Some(n_col), Some("point_id")) = (n_col, header.first().map(String::as_str)) else {
         anyhow::bail!(
-            "{} is not a sweep's aggregate.csv (it needs point_id and n columns)",
+            "{} is not a sweep's aggregate.csv (it needs point_id and n columns): {GIVE}",
             file.display()
         );
     };
@@ -107,7 +120,8 @@ fn read(path: &Path) -> anyhow::Result<Aggregate> {
     for (line, row) in rows.iter().enumerate() {
         if row.len() != header.len() {
             anyhow::bail!(
-                "{}:{}: {} cells, but the header has {}",
+                "{}:{}: {} cells, but the header has {}: the file is damaged; run the sweep \
+                 again (the same command) to rewrite it",
                 file.display(),
                 line + 2,
                 row.len(),
@@ -202,6 +216,18 @@ pub fn run(
         .iter()
         .filter(|p| !ids_a.contains(p.id.as_str()))
         .collect();
+    if only_base.len() == a.points.len() {
+        // Nothing to compare: passing would tell CI that nothing moved.
+        anyhow::bail!(
+            "{} and {} have no point in common ({} and {} points), so nothing can be compared: \
+             give the outputs of the same sweep file (the same axes and values), e.g. before and \
+             after a change",
+            a.path.display(),
+            b.path.display(),
+            a.points.len(),
+            b.points.len()
+        );
+    }
     let mut moves = Vec::new();
     let mut compared = 0usize;
     for pa in &a.points {

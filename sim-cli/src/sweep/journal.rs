@@ -179,7 +179,9 @@ pub struct Journal {
 impl Journal {
     /// Opens (or creates) `dir`'s journal for appending. A last line without its line
     /// break (the process died while writing it) is cut off first, so the next record
-    /// starts on a line of its own.
+    /// starts on a line of its own; if that line is a whole record (only the line break
+    /// was lost), the line break is added instead: [`read`] already counted the run as
+    /// done, so cutting it would lose it from the journal.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
         let path = dir.join(FILE);
         let mut file = OpenOptions::new()
@@ -193,11 +195,21 @@ impl Journal {
             .with_context(|| format!("reading {}", path.display()))?;
         if !bytes.is_empty() && !bytes.ends_with(b"\n") {
             let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            file.set_len(keep as u64).with_context(|| {
-                format!("truncating the partial last line of {}", path.display())
-            })?;
-            file.seek(SeekFrom::End(0))
-                .with_context(|| format!("seeking {}", path.display()))?;
+            let whole = std::str::from_utf8(&bytes[keep..])
+                .ok()
+                .and_then(Record::from_line)
+                .is_some();
+            if whole {
+                file.write_all(b"\n")
+                    .and_then(|()| file.sync_data())
+                    .with_context(|| format!("ending the last line of {}", path.display()))?;
+            } else {
+                file.set_len(keep as u64).with_context(|| {
+                    format!("truncating the partial last line of {}", path.display())
+                })?;
+                file.seek(SeekFrom::End(0))
+                    .with_context(|| format!("seeking {}", path.display()))?;
+            }
         }
         Ok(Self { file, path })
     }
@@ -270,6 +282,15 @@ mod tests {
         let (records, skipped) = read(&dir).unwrap();
         assert_eq!(skipped, 0);
         assert_eq!(records.keys().copied().collect::<Vec<_>>(), [1, 3]);
+        // A whole record that lost only its line break is kept, on a line of its own.
+        let last = r(4).to_line(0, 4);
+        let text = std::fs::read_to_string(dir.join(FILE)).unwrap();
+        std::fs::write(dir.join(FILE), format!("{text}{last}")).unwrap();
+        let mut j = Journal::open(&dir).unwrap();
+        j.append(&[(&r(5), 0, 5)]).unwrap();
+        let (records, skipped) = read(&dir).unwrap();
+        assert_eq!(skipped, 0);
+        assert_eq!(records.keys().copied().collect::<Vec<_>>(), [1, 3, 4, 5]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

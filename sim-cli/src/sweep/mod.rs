@@ -22,11 +22,11 @@ mod check;
 mod compare;
 mod exec;
 mod journal;
-mod path;
-mod plan;
-mod points;
+pub(crate) mod path;
+pub(crate) mod plan;
+pub(crate) mod points;
 mod progress;
-mod spec;
+pub(crate) mod spec;
 mod stamp;
 mod tables;
 
@@ -98,6 +98,9 @@ pub fn sweep(args: &SweepArgs, registry: &Registry) -> anyhow::Result<ExitCode> 
         Err(d) => return Ok(crate::report_problems(&file_name, &d)),
     };
     let asserts = parse_asserts(&args.asserts)?;
+    if let Some(out) = &args.out {
+        crate::run::check_out_folder(out)?;
+    }
     let base = match resolve::load(Some(&spec.base)) {
         Ok(base) => base,
         Err(e) => {
@@ -131,8 +134,8 @@ pub fn sweep(args: &SweepArgs, registry: &Registry) -> anyhow::Result<ExitCode> 
         .thread_name(|i| format!("{}{i}", exec::WORKER_PREFIX))
         .build()
         .context("starting the worker threads")?;
-    let sources = match points::prepare(&spec, &plan, &base, registry, &pool) {
-        Ok(s) => s,
+    let prepared = match points::prepare(&spec, &plan, &base, registry, &pool) {
+        Ok(p) => p,
         Err(points::Invalid::Base(d)) => {
             note(&format!(
                 "error: the base scenario of {file_name} is invalid on its own:"
@@ -141,6 +144,12 @@ pub fn sweep(args: &SweepArgs, registry: &Registry) -> anyhow::Result<ExitCode> 
         }
         Err(points::Invalid::Sweep(d)) => return Ok(crate::report_problems(&file_name, &d)),
     };
+    // The resource guard, per point: one run of each must fit the limits.
+    for (point, estimate) in plan.points.iter().zip(&prepared.estimates) {
+        let name = format!("{file_name}, point {}", point.canonical);
+        crate::guard::check_estimate(&name, estimate, &args.limits)?;
+    }
+    let sources = prepared.sources;
     if args.dry_run {
         let text = if args.json {
             dry_run_json(&plan, &selected, args.shard, &base.name)
@@ -320,11 +329,21 @@ impl exec::Sink for Collector<'_> {
 /// Runs `fabricsim merge`.
 pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     let asserts = parse_asserts(&args.asserts)?;
+    crate::run::check_out_folder(&args.out)?;
     let mut stamps = Vec::new();
     for dir in &args.dirs {
+        let what = "give the folders `fabricsim sweep FILE --shard K/N --out DIR` wrote, one \
+                    per shard";
+        if !dir.exists() {
+            anyhow::bail!("{} does not exist: {what}", dir.display());
+        }
+        if !dir.is_dir() {
+            anyhow::bail!("{} is a file, not a folder: {what}", dir.display());
+        }
         let stamp = Stamp::read(dir)?.with_context(|| {
             format!(
-                "{} has no sweep.toml: it is not the output folder of `fabricsim sweep`",
+                "{} has no sweep.toml: it is not the output folder of `fabricsim sweep` (which \
+                 holds sweep.toml, runs.journal, runs.csv and aggregate.csv); {what}",
                 dir.display()
             )
         })?;
@@ -798,6 +817,7 @@ mod tests {
             asserts: Vec::new(),
             json: false,
             dry_run: false,
+            limits: crate::args::LimitArgs::default(),
         };
         let code = sweep(&args, &registry).unwrap();
         assert_eq!(code, ExitCode::from(1), "a failed run fails the sweep");

@@ -10,6 +10,11 @@
 
 use std::fmt;
 
+/// The most segments a path may have. Setting a value walks the path recursively (and
+/// the scenario is written back and parsed again), so a 50 000-key path would overflow
+/// the stack; real scenario values are under ten deep.
+pub const MAX_SEGMENTS: usize = 64;
+
 /// One step of a [`KeyPath`].
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Segment {
@@ -67,6 +72,12 @@ impl KeyPath {
                 }
             };
             segments.push(Segment::Key(key));
+            if segments.len() > MAX_SEGMENTS {
+                return Err(format!(
+                    "the path has more than {MAX_SEGMENTS} keys and indices: no scenario \
+                     value is that deep"
+                ));
+            }
             skip_space(&mut at);
             while chars.get(at) == Some(&'[') {
                 let start = at + 1;
@@ -86,6 +97,12 @@ impl KeyPath {
                     )
                 })?;
                 segments.push(Segment::Index(index));
+                if segments.len() > MAX_SEGMENTS {
+                    return Err(format!(
+                        "the path has more than {MAX_SEGMENTS} keys and indices: no scenario \
+                         value is that deep"
+                    ));
+                }
                 at = end + 1;
                 skip_space(&mut at);
             }
@@ -447,5 +464,17 @@ mod tests {
             .set(&mut t, toml::Value::Integer(1))
             .unwrap_err();
         assert!(e.message.contains("is a string"), "{}", e.message);
+    }
+
+    /// Issue 9 (fuzzing): a 50 000-key axis path overflowed the stack when set.
+    #[test]
+    fn fuzz_very_deep_paths_are_refused() {
+        let deep = format!("{}b", "a.".repeat(50_000));
+        let e = KeyPath::parse(&deep).unwrap_err();
+        assert!(e.contains("more than 64 keys"), "{e}");
+        let deep = format!("a{}", "[0]".repeat(100));
+        assert!(KeyPath::parse(&deep).is_err());
+        let ok = format!("{}b", "a.".repeat(63));
+        assert_eq!(KeyPath::parse(&ok).unwrap().0.len(), 64);
     }
 }

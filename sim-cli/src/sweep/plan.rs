@@ -115,8 +115,14 @@ impl std::str::FromStr for Shard {
     }
 }
 
-/// The most runs one sweep may have.
-pub const MAX_RUNS: usize = 100_000_000;
+/// The most runs one sweep may have. The plan holds every run (and every point) in
+/// memory before the first run starts, so this bounds its size: a million runs take some
+/// 50 MB. A bigger study is several sweeps (or one sweep's points split by a `[[zip]]`).
+pub const MAX_RUNS: usize = 1_000_000;
+
+/// The most bytes the points' canonical strings may take together (each point's string
+/// holds every axis value's canonical text, so long values times many points add up).
+pub const MAX_POINT_TEXT: usize = 64 << 20;
 
 impl Plan {
     /// The plan of `spec`, whose base scenario text hashes to `base_fingerprint`. Fails
@@ -146,10 +152,43 @@ impl Plan {
             });
         let Some(n_points) = n_points else {
             anyhow::bail!(
-                "the sweep has more than {MAX_RUNS} runs (points x seeds): split it into smaller \
-                 sweeps"
+                "the sweep has more than {MAX_RUNS} runs (points x seeds = {} x {}): split it \
+                 into smaller sweeps, or use fewer seeds or axis values",
+                if lens.is_empty() {
+                    "1".to_owned()
+                } else {
+                    lens.iter()
+                        .map(usize::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" x ")
+                },
+                spec.seeds.len()
             );
         };
+        // Every value of an axis appears in n_points / len(its dimension) points.
+        let text_bytes = spec
+            .dims
+            .iter()
+            .zip(&lens)
+            .try_fold(0usize, |sum, (dim, &len)| {
+                let per_value = n_points / len.max(1);
+                dim.axes.iter().try_fold(sum, |sum, axis| {
+                    let path = axis.path.to_string().len() + 2;
+                    axis.values.iter().try_fold(sum, |sum, v| {
+                        (v.canonical.len() + path)
+                            .checked_mul(per_value)
+                            .and_then(|b| b.checked_add(sum))
+                    })
+                })
+            });
+        if text_bytes.is_none_or(|b| b > MAX_POINT_TEXT) {
+            anyhow::bail!(
+                "the sweep's {n_points} points would take more than {} MiB to describe (each \
+                 point names every axis value, and some values are long): shorten the values \
+                 or split the sweep",
+                MAX_POINT_TEXT >> 20
+            );
+        }
         // Axes sorted by canonical path, for the canonical strings.
         let mut sorted: Vec<usize> = (0..axes.len()).collect();
         sorted.sort_by(|&a, &b| axes[a].path.cmp(&axes[b].path));
@@ -184,9 +223,12 @@ impl Plan {
         }
         let mut runs = Vec::with_capacity(n_points * spec.seeds.len());
         for (p, point) in points.iter().enumerate() {
+            // The point's part of the run ids is hashed once, not once per seed: a point
+            // may name long values and have a million seeds.
+            let prefix = run_id_prefix(&point.canonical);
             for &seed in &spec.seeds {
                 runs.push(Run {
-                    id: run_id(&point.canonical, seed),
+                    id: run_id_from(prefix, seed),
                     point: p,
                     seed,
                 });
@@ -240,32 +282,69 @@ impl Plan {
             .axes
             .iter()
             .zip(&point.values)
-            .map(|(a, &v)| format!("{}={}", a.path, a.display[v]))
+            .map(|(a, &v)| format!("{}={}", a.path, shorten(&a.display[v])))
             .collect();
         parts.join(", ")
     }
 }
 
-/// The run id of `seed` at the point with canonical string `point`.
+/// The run id of `seed` at the point with canonical string `point` (the plan computes
+/// ids from [`run_id_prefix`] once per point).
+#[cfg(test)]
 pub fn run_id(point: &str, seed: u64) -> u64 {
+    run_id_from(run_id_prefix(point), seed)
+}
+
+/// The FNV-1a state of a run id's string up to its seed: `point;` (nothing without axes).
+fn run_id_prefix(point: &str) -> u64 {
     if point.is_empty() {
-        hash(&format!("seed={seed}"))
+        FNV_OFFSET
     } else {
-        hash(&format!("{point};seed={seed}"))
+        fnv(fnv(FNV_OFFSET, point.as_bytes()), b";")
     }
 }
 
-/// FNV-1a 64 of `text`'s bytes, then the SplitMix64 finaliser.
-pub fn hash(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
+/// The run id from [`run_id_prefix`]: `seed=S` appended, then the finaliser.
+fn run_id_from(prefix: u64, seed: u64) -> u64 {
+    finish(fnv(prefix, format!("seed={seed}").as_bytes()))
+}
+
+/// FNV-1a 64's starting state.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a 64 of `bytes` from state `h`.
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
+    h
+}
+
+/// The SplitMix64 finaliser.
+fn finish(mut h: u64) -> u64 {
     h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     h ^ (h >> 31)
 }
+
+/// FNV-1a 64 of `text`'s bytes, then the SplitMix64 finaliser.
+pub fn hash(text: &str) -> u64 {
+    finish(fnv(FNV_OFFSET, text.as_bytes()))
+}
+
+/// `text` as shown in messages: at most [`SHOWN_VALUE`] characters, then `...` (a message
+/// is repeated per point and per problem, so a 100 kB axis value must not be copied into
+/// each).
+pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(SHOWN_VALUE) {
+        None => text.into(),
+        Some((end, _)) => format!("{}...", &text[..end]).into(),
+    }
+}
+
+/// The most characters of an axis value a message shows.
+pub const SHOWN_VALUE: usize = 60;
 
 /// An id as written in files: 16 lowercase hex digits.
 pub fn hex(id: u64) -> String {
@@ -415,6 +494,8 @@ mod tests {
         }
         // Golden: ids must never change between releases (finished runs are found by id).
         assert_eq!(hex(run_id("x=1;y=\"a\"", 1)), "44c5c2dcc85bbcc1");
+        assert_eq!(run_id("x=1", 7), hash("x=1;seed=7"));
+        assert_eq!(run_id("", 7), hash("seed=7"));
     }
 
     #[test]
@@ -437,5 +518,37 @@ mod tests {
         for bad in ["0/2", "3/2", "1", "a/b", "1/0"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn fuzz_huge_products_are_refused_before_expansion() {
+        // 20 axes of 10 values: 10^20 points, more than usize holds on 64 bits.
+        let mut text = String::from("base = \"b\"\nseeds = 1\n[axes]\n");
+        for a in 0..20 {
+            text.push_str(&format!("a{a} = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n"));
+        }
+        let spec = super::super::spec::parse("s.toml", &text, Path::new("."))
+            .unwrap_or_else(|d| panic!("{d}"));
+        let e = Plan::new(&spec, 1).unwrap_err().to_string();
+        assert!(e.contains("more than 1000000 runs"), "{e}");
+        let spec = super::super::spec::parse(
+            "s.toml",
+            "base = \"b\"\nseeds = 1000000\n[axes]\nx = [1, 2]\n",
+            Path::new("."),
+        )
+        .unwrap();
+        let e = Plan::new(&spec, 1).unwrap_err().to_string();
+        assert!(e.contains("points x seeds = 2 x 1000000"), "{e}");
+        // Few points, but each names a 100 kB value: refused by size.
+        let long = "x".repeat(100_000);
+        let values: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+        let text = format!(
+            "base = \"b\"\nseeds = 1\n[axes]\nx = [{}]\ny = [\"{long}\"]\nz = [{}]\n",
+            values.join(", "),
+            values.join(", ")
+        );
+        let spec = super::super::spec::parse("s.toml", &text, Path::new(".")).unwrap();
+        let e = Plan::new(&spec, 1).unwrap_err().to_string();
+        assert!(e.contains("MiB to describe"), "{e}");
     }
 }

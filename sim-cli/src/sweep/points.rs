@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 use sim_models::policy::Registry;
+use sim_models::sim::estimate::Estimate;
 
 use super::path::KeyPath;
 use super::plan::Plan;
@@ -39,6 +40,15 @@ struct Problem {
     suggestion: Option<String>,
 }
 
+/// Every point's scenario, checked: its source and the resource guard's estimate of one
+/// of its runs, in plan order.
+pub struct Prepared {
+    /// Per point, the scenario text.
+    pub sources: Vec<Source>,
+    /// Per point, the estimated events and memory of a run.
+    pub estimates: Vec<Estimate>,
+}
+
 /// The scenario source of every point (in plan order), or every problem found. The base
 /// is resolved first with the first seed; then every point, in parallel on `pool`.
 pub fn prepare(
@@ -47,7 +57,7 @@ pub fn prepare(
     base: &Source,
     registry: &Registry,
     pool: &rayon::ThreadPool,
-) -> Result<Vec<Source>, Invalid> {
+) -> Result<Prepared, Invalid> {
     let seed = plan.seeds.first().copied();
     if let Err(d) = resolve::resolve(base, seed, registry) {
         return Err(Invalid::Base(d));
@@ -62,7 +72,7 @@ pub fn prepare(
     let mut order: Vec<usize> = (0..axes.len()).collect();
     order.sort_by(|&a, &b| axes[a].path.cmp(&axes[b].path));
 
-    let results: Vec<Result<Source, Vec<Problem>>> = pool.install(|| {
+    let results: Vec<Result<(Source, Estimate), Vec<Problem>>> = pool.install(|| {
         plan.points
             .par_iter()
             .map(|point| {
@@ -94,24 +104,31 @@ pub fn prepare(
                     text,
                     dir: base.dir.clone(),
                 };
-                if let Err(d) = resolve::resolve(&source, seed, registry) {
-                    problems.extend(d.0.iter().map(|d| blame(&axes, &point.values, d)));
-                }
-                if problems.is_empty() {
-                    Ok(source)
-                } else {
-                    Err(problems)
+                let estimate = match resolve::resolve(&source, seed, registry) {
+                    Ok(r) => Some(crate::guard::estimate_of(&r)),
+                    Err(d) => {
+                        problems.extend(d.0.iter().map(|d| blame(&axes, &point.values, d)));
+                        None
+                    }
+                };
+                match estimate {
+                    Some(e) if problems.is_empty() => Ok((source, e)),
+                    _ => Err(problems),
                 }
             })
             .collect()
     });
 
     let mut sources = Vec::with_capacity(results.len());
+    let mut estimates = Vec::with_capacity(results.len());
     // Each problem with the points it occurs at.
     let mut problems: BTreeMap<Problem, Vec<usize>> = BTreeMap::new();
     for (p, r) in results.into_iter().enumerate() {
         match r {
-            Ok(s) => sources.push(s),
+            Ok((s, e)) => {
+                sources.push(s);
+                estimates.push(e);
+            }
             Err(list) => {
                 for problem in list {
                     problems.entry(problem).or_default().push(p);
@@ -120,7 +137,7 @@ pub fn prepare(
         }
     }
     if problems.is_empty() {
-        return Ok(sources);
+        return Ok(Prepared { sources, estimates });
     }
     let mut list = Vec::new();
     for (problem, points) in problems {
@@ -219,7 +236,7 @@ fn locate(
                 .zip(&plan.points[p].values)
                 .enumerate()
                 .filter(|(i, _)| *i != a)
-                .map(|(_, (x, &xv))| format!("{}={}", x.path, x.display[xv]))
+                .map(|(_, (x, &xv))| format!("{}={}", x.path, super::plan::shorten(&x.display[xv])))
                 .collect();
             diagnostic(
                 span.clone(),

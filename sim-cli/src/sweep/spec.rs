@@ -14,6 +14,7 @@
 //! Every problem of the file is reported at once with its line and column; nothing here
 //! reads the base scenario (see [`super::points`] for the overrides' own checks).
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -304,13 +305,26 @@ impl Reader {
                         None,
                     );
                 }
+                if items.len() > MAX_SEEDS.unsigned_abs() as usize {
+                    self.error(
+                        v.span(),
+                        "seeds",
+                        format!(
+                            "the list has {} seeds; expected at most {MAX_SEEDS}",
+                            items.len()
+                        ),
+                        None,
+                    );
+                    return Vec::new();
+                }
                 let mut seeds: Vec<u64> = Vec::new();
+                let mut seen = std::collections::HashSet::new();
                 for (i, (item, value)) in items.iter().zip(o).enumerate() {
                     let path = format!("seeds[{i}]");
                     match value {
                         toml::Value::Integer(n) if *n >= 0 => {
                             let n = n.unsigned_abs();
-                            if seeds.contains(&n) {
+                            if !seen.insert(n) {
                                 self.error(
                                     item.span(),
                                     &path,
@@ -400,9 +414,11 @@ impl Reader {
         }
         let mut out: Vec<AxisValue> = Vec::new();
         let mut ok = true;
+        // Each value's first index: *O*(n) for an axis of n values, not *O*(n^2).
+        let mut first: HashMap<String, usize> = HashMap::new();
         for (i, (item, value)) in items.iter().zip(values).enumerate() {
             let canonical = canonical_value(value);
-            if let Some(j) = out.iter().position(|o| o.canonical == canonical) {
+            if let Some(&j) = first.get(&canonical) {
                 self.error(
                     item.span(),
                     &format!("{label}[{i}]"),
@@ -411,6 +427,7 @@ impl Reader {
                 );
                 ok = false;
             }
+            first.entry(canonical.clone()).or_insert(i);
             out.push(AxisValue {
                 value: value.clone(),
                 span: item.span(),
@@ -474,20 +491,28 @@ impl Reader {
             }
         }
         if ok {
+            // Each combination's first index (*O*(n) for n combinations).
+            let mut first: HashMap<Vec<&str>, usize> = HashMap::new();
+            let mut repeats = Vec::new();
             for i in 0..n {
-                for j in 0..i {
-                    if axes
-                        .iter()
-                        .all(|a| a.values[i].canonical == a.values[j].canonical)
-                    {
-                        let message = format!(
-                            "the group's combination [{i}] repeats combination [{j}]: every \
-                             point would run twice"
-                        );
-                        self.error(axes[0].values[i].span.clone(), &label, message, None);
-                        ok = false;
+                let combination: Vec<&str> = axes
+                    .iter()
+                    .map(|a| a.values[i].canonical.as_str())
+                    .collect();
+                match first.get(&combination) {
+                    Some(&j) => repeats.push((i, j)),
+                    None => {
+                        first.insert(combination, i);
                     }
                 }
+            }
+            for (i, j) in repeats {
+                let message = format!(
+                    "the group's combination [{i}] repeats combination [{j}]: every point \
+                     would run twice"
+                );
+                self.error(axes[0].values[i].span.clone(), &label, message, None);
+                ok = false;
             }
         }
         ok.then_some(Dim { axes })

@@ -262,6 +262,10 @@ pub fn number(x: Option<f64>) -> String {
     }
 }
 
+/// What to do about a `runs.csv` that does not read.
+const DAMAGED: &str = "delete it and run the same command again (runs.csv is rebuilt from \
+                       runs.journal; runs missing from both run again)";
+
 /// The records of an existing `runs.csv` in `dir` (none if it does not exist). Rows
 /// whose run is not in `plan` are kept too (the caller only looks runs up by id).
 pub fn read_runs_csv(dir: &Path) -> anyhow::Result<BTreeMap<u64, Record>> {
@@ -278,7 +282,8 @@ pub fn read_runs_csv(dir: &Path) -> anyhow::Result<BTreeMap<u64, Record>> {
     let col = |name: &str| header.iter().position(|h| h == name);
     let (Some(id), Some(status)) = (col("run_id"), col("status")) else {
         anyhow::bail!(
-            "{} has no run_id and status columns: it was not written by `fabricsim sweep`",
+            "{} has no run_id and status columns: it was not written by `fabricsim sweep`; \
+             {DAMAGED}",
             path.display()
         );
     };
@@ -286,7 +291,7 @@ pub fn read_runs_csv(dir: &Path) -> anyhow::Result<BTreeMap<u64, Record>> {
     for (line, row) in rows.iter().enumerate() {
         if row.len() != header.len() {
             anyhow::bail!(
-                "{}:{}: {} cells, but the header has {}",
+                "{}:{}: {} cells, but the header has {}: the file is damaged; {DAMAGED}",
                 path.display(),
                 line + 2,
                 row.len(),
@@ -295,7 +300,7 @@ pub fn read_runs_csv(dir: &Path) -> anyhow::Result<BTreeMap<u64, Record>> {
         }
         let run = u64::from_str_radix(&row[id], 16).with_context(|| {
             format!(
-                "{}:{}: run_id {:?} is not an id",
+                "{}:{}: run_id {:?} is not an id: the file is damaged; {DAMAGED}",
                 path.display(),
                 line + 2,
                 row[id]

@@ -17,6 +17,7 @@ const CLOUDS: &str = include_str!("../../data/clouds.csv");
 const REGIONS: &str = include_str!("../../data/regions.csv");
 const OFFERINGS: &str = include_str!("../../data/offerings.csv");
 const REGION_RTT: &str = include_str!("../../data/region_rtt.csv");
+const FAILURE_FACTORS: &str = include_str!("../../data/failure_kind_factors.csv");
 
 /// Accelerator fields that the `estimated` column of `accelerators.csv` may name.
 const ACCELERATOR_FIELDS: [&str; 12] = [
@@ -59,6 +60,46 @@ impl Catalog {
 
 /// Parses all embedded tables.
 fn parse_builtin() -> Result<Catalog, DataError> {
+    let mut catalog = parse_tables()?;
+    let factors = parse(
+        "failure_kind_factors.csv",
+        FAILURE_FACTORS,
+        &["accelerator"],
+        |row| {
+            let name = key(row, "accelerator")?;
+            let id = catalog.accelerator_id(&name).ok_or_else(|| {
+                row.invalid(format!("accelerator {name:?} is not in accelerators.csv"))
+            })?;
+            let factor = row.f64("accel_scope_factor")?;
+            if !(factor.is_finite() && factor >= 0.0) {
+                return Err(row.invalid(format!(
+                    "column accel_scope_factor: expected a finite factor >= 0, found {factor}"
+                )));
+            }
+            Ok((id, factor, provenance(row)?))
+        },
+    )?;
+    if let Some(missing) = catalog.accelerators.iter().find(|a| {
+        !factors
+            .iter()
+            .any(|(id, _, _)| catalog.accelerator(*id).name == a.name)
+    }) {
+        return Err(DataError {
+            table: "failure_kind_factors.csv",
+            line: 1,
+            message: format!(
+                "accelerator {:?} has no row: every built-in kind needs one",
+                missing.name
+            ),
+        });
+    }
+    catalog.failure_factors = factors;
+    catalog.failure_factors.sort_by_key(|(id, _, _)| *id);
+    Ok(catalog)
+}
+
+/// Parses the tables of entries (everything but the per-kind failure factors).
+fn parse_tables() -> Result<Catalog, DataError> {
     Ok(Catalog::from_parts(
         parse("accelerators.csv", ACCELERATORS, &["name"], |row| {
             let provenance = provenance(row)?;
@@ -225,11 +266,42 @@ mod tests {
             ("regions.csv", REGIONS),
             ("offerings.csv", OFFERINGS),
             ("region_rtt.csv", REGION_RTT),
+            ("failure_kind_factors.csv", FAILURE_FACTORS),
         ] {
             let table = Table::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
             assert!(table.rows().count() > 0, "{name} has no rows");
         }
         parse_builtin().unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn every_kind_has_a_sourced_failure_factor_and_h100_is_exactly_one() {
+        let catalog = Catalog::builtin();
+        for (i, a) in catalog.accelerators().iter().enumerate() {
+            let id = AccelKindId(i as u16);
+            let p = catalog
+                .failure_rate_factor_provenance(id)
+                .unwrap_or_else(|| panic!("{} has no failure factor row", a.name));
+            assert!(!p.source.is_empty());
+            // A factor other than H100's own is either derived from data or says which
+            // estimate rule it follows.
+            assert!(
+                p.status == DataStatus::Derived
+                    || a.name == "h100"
+                    || p.source.starts_with("R-fk-"),
+                "{}: {:?}",
+                a.name,
+                p
+            );
+        }
+        let factor = |k| catalog.failure_rate_factor(catalog.accelerator_id(k).unwrap());
+        assert_eq!(factor("h100").to_bits(), 1.0f64.to_bits());
+        // B200: Lablup's 10 GPU failures on 504 B200 in 55 days over Llama 3's 268
+        // GPU-component interruptions on 16,384 H100 in 54 days.
+        let b200 = (10.0 / (504.0 * 55.0 * 24.0)) / (268.0 / (16_384.0 * 54.0 * 24.0));
+        assert!((factor("b200") - b200).abs() < 5e-4, "{b200}");
+        assert_eq!(factor("gb200"), factor("b200"));
+        assert_eq!(factor("h200"), 1.0);
     }
 
     #[test]

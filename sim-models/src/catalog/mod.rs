@@ -7,7 +7,9 @@
 //! add new entries, a new cloud included, without touching code. A plug-in crate adds
 //! accelerator kinds in code ([`Catalog::add_accelerator`], usually through
 //! [`Registry::extend_catalog`](crate::policy::Registry::extend_catalog)), each optionally
-//! with its own power-capping curve ([`Catalog::cap_curve`]).
+//! with its own power-capping curve ([`Catalog::cap_curve`]). Each kind also has a
+//! failure-rate factor ([`Catalog::failure_rate_factor`], `data/failure_kind_factors.csv`)
+//! that scales the failure model's accelerator-scope rates on its clusters.
 
 mod builtin;
 mod overrides;
@@ -16,5 +18,5 @@ mod store;
 mod types;
 
 pub use overrides::DEFAULT_IDLE_FRACTION;
-pub use store::Catalog;
+pub use store::{Catalog, DEFAULT_FAILURE_RATE_FACTOR};
 pub use types::*;

@@ -85,6 +85,11 @@ impl Catalog {
         for (name, patch) in &overrides.accelerators {
             next.apply_accelerator(name, patch, &provenance, &mut errors);
         }
+        for (name, factor) in &overrides.failure_rate_factors {
+            if let Err(e) = next.set_failure_rate_factor(name, *factor, provenance.clone()) {
+                errors.push(e);
+            }
+        }
         for (name, patch) in &overrides.clouds {
             next.apply_cloud(name, patch, &provenance, &mut errors);
         }

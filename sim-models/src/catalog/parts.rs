@@ -27,6 +27,7 @@ impl Catalog {
             offerings,
             rtts,
             cap_curves: Vec::new(),
+            failure_factors: Vec::new(),
         }
     }
 

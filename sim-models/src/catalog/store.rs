@@ -21,7 +21,15 @@ pub struct Catalog {
     /// Kinds with their own power-capping curve, sorted by id (most kinds have none and
     /// follow their site's curve).
     pub(super) cap_curves: Vec<(AccelKindId, Arc<CapCurve>)>,
+    /// Kinds with a failure-rate factor, sorted by id (a kind without one has
+    /// [`DEFAULT_FAILURE_RATE_FACTOR`]); from `data/failure_kind_factors.csv` for the
+    /// built-in kinds.
+    pub(super) failure_factors: Vec<(AccelKindId, f64, Provenance)>,
 }
+
+/// The failure-rate factor of an accelerator kind with none in the catalog (a kind added
+/// by a scenario or a plug-in crate): 1, the H100 rates of the failure model.
+pub const DEFAULT_FAILURE_RATE_FACTOR: f64 = 1.0;
 
 impl Catalog {
     /// Accelerator kinds.
@@ -142,6 +150,86 @@ impl Catalog {
         if let Some(curve) = curve {
             let at = self.cap_curves.partition_point(|(k, _)| *k < id);
             self.cap_curves.insert(at, (id, curve));
+        }
+        Ok(())
+    }
+
+    /// The failure-rate factor of kind `id`: what the rates of the failure model's
+    /// accelerator-scope categories are multiplied by on a cluster of this kind (1 for
+    /// H100, whose rates the built-in model is; see [`crate::failure`], "Per-kind
+    /// scaling"). [`DEFAULT_FAILURE_RATE_FACTOR`] for a kind without one. *O*(log kinds).
+    ///
+    /// ```
+    /// # use sim_models::catalog::Catalog;
+    /// let catalog = Catalog::builtin();
+    /// let factor = |k| catalog.failure_rate_factor(catalog.accelerator_id(k).unwrap());
+    /// assert_eq!(factor("h100"), 1.0);
+    /// assert!(factor("b200") > 1.0);
+    /// ```
+    pub fn failure_rate_factor(&self, id: AccelKindId) -> f64 {
+        self.failure_factor_entry(id)
+            .map_or(DEFAULT_FAILURE_RATE_FACTOR, |(_, f, _)| *f)
+    }
+
+    /// Where kind `id`'s failure-rate factor comes from (`None`: it has none, and gets
+    /// [`DEFAULT_FAILURE_RATE_FACTOR`]).
+    pub fn failure_rate_factor_provenance(&self, id: AccelKindId) -> Option<&Provenance> {
+        self.failure_factor_entry(id).map(|(_, _, p)| p)
+    }
+
+    fn failure_factor_entry(&self, id: AccelKindId) -> Option<&(AccelKindId, f64, Provenance)> {
+        self.failure_factors
+            .binary_search_by_key(&id, |(k, _, _)| *k)
+            .ok()
+            .map(|i| &self.failure_factors[i])
+    }
+
+    /// Sets accelerator `name`'s failure-rate factor (finite, >= 0). Errors, at
+    /// `catalog.accelerators.<name>.failure_rate_factor`, for an unknown kind (with a
+    /// suggestion) or a bad factor; `self` is then unchanged.
+    ///
+    /// ```
+    /// # use sim_models::catalog::{Catalog, DataStatus, Provenance};
+    /// let mut catalog = Catalog::builtin();
+    /// let from = Provenance { status: DataStatus::Scenario, source: "scenario x.toml".into() };
+    /// catalog.set_failure_rate_factor("tpu-v5p", 0.5, from).unwrap();
+    /// assert_eq!(catalog.failure_rate_factor(catalog.accelerator_id("tpu-v5p").unwrap()), 0.5);
+    /// ```
+    pub fn set_failure_rate_factor(
+        &mut self,
+        name: &str,
+        factor: f64,
+        provenance: Provenance,
+    ) -> Result<(), ModelError> {
+        let path = ["catalog", "accelerators", name, "failure_rate_factor"];
+        let Some(id) = self.accelerator_id(name) else {
+            return Err(ModelError::new(
+                &path[..3],
+                format!(
+                    "unknown accelerator {name:?}: a failure-rate factor needs a kind of the \
+                     catalog; add the kind first"
+                ),
+            )
+            .with_suggestion(closest(
+                name,
+                self.accelerators.iter().map(|a| a.name.as_str()),
+            )));
+        };
+        if !(factor.is_finite() && factor >= 0.0) {
+            return Err(ModelError::new(
+                &path,
+                format!(
+                    "must be finite and >= 0 (multiplies the accelerator-scope failure rates; \
+                     1 keeps H100's), got {factor}"
+                ),
+            ));
+        }
+        match self
+            .failure_factors
+            .binary_search_by_key(&id, |(k, _, _)| *k)
+        {
+            Ok(i) => self.failure_factors[i] = (id, factor, provenance),
+            Err(i) => self.failure_factors.insert(i, (id, factor, provenance)),
         }
         Ok(())
     }

@@ -209,6 +209,9 @@ pub struct CatalogOverrides {
     pub regions: Vec<((String, String), RegionPatch)>,
     /// (cloud, accelerator) -> patch.
     pub offerings: Vec<((String, String), OfferingPatch)>,
+    /// Accelerator key -> failure-rate factor ([`Catalog::failure_rate_factor`](super::Catalog::failure_rate_factor)),
+    /// applied after the accelerators (so a kind added by the same overrides can have one).
+    pub failure_rate_factors: Vec<(String, f64)>,
     /// Text naming the scenario, recorded as the provenance source of changed entries.
     pub source: String,
 }

@@ -127,6 +127,11 @@ pub struct ReplicaGroupSpec {
     pub chips: u32,
 }
 
+/// The largest `max_batch` a service may give: far above any real replica's concurrent
+/// sequences, and low enough that the per-slot work of the flow model and the request
+/// model's slots stay bounded (a fuzzed `max_batch = 4294967295` hung the flow model).
+pub const MAX_BATCH: u32 = 1 << 16;
+
 /// An inference service as a scenario describes it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceSpec {
@@ -253,6 +258,15 @@ impl ServiceSpec {
             .ok();
         if self.max_batch == 0 {
             errors.push(error(at(&["max_batch"]), "must be >= 1".into()));
+        } else if self.max_batch > MAX_BATCH {
+            errors.push(error(
+                at(&["max_batch"]),
+                format!(
+                    "is {}; expected at most {MAX_BATCH} sequences per replica (the models \
+                     do O(max_batch) work per replica and per state change)",
+                    self.max_batch
+                ),
+            ));
         }
         if self.replicas.is_empty() {
             errors.push(error(
@@ -346,6 +360,24 @@ impl ServiceSpec {
                         errors.push(error(
                             at(&["replicas", &idx, "accelerator"]),
                             format!("no cluster of the fabric has {kind_name:?} accelerators"),
+                        ));
+                        continue;
+                    }
+                    let have: u64 = fabric
+                        .clusters()
+                        .iter()
+                        .filter(|c| c.accelerator == kind)
+                        .map(|c| u64::from(c.accelerator_count()))
+                        .sum();
+                    let need = u64::from(g.count) * u64::from(g.chips);
+                    if need > have {
+                        errors.push(error(
+                            at(&["replicas", &idx, "count"]),
+                            format!(
+                                "{} replicas of {} chips need {need} {kind_name:?} accelerators; \
+                                 the fabric has {have}",
+                                g.count, g.chips
+                            ),
                         ));
                         continue;
                     }
@@ -450,7 +482,9 @@ impl ServiceSpec {
 impl Service {
     /// Replicas over all groups.
     pub fn replica_count(&self) -> u32 {
-        self.replicas.iter().map(|g| g.count).sum()
+        self.replicas
+            .iter()
+            .fold(0u32, |n, g| n.saturating_add(g.count))
     }
 
     /// Accelerators over all replicas: whole nodes on fixed clusters, chips per replica
@@ -459,9 +493,12 @@ impl Service {
         self.replicas
             .iter()
             .map(|g| match g.cluster {
-                Some(c) => g.count * g.nodes * fabric.cluster(c).node_size,
-                None => g.count * g.chips,
+                Some(c) => g
+                    .count
+                    .saturating_mul(g.nodes)
+                    .saturating_mul(fabric.cluster(c).node_size),
+                None => g.count.saturating_mul(g.chips),
             })
-            .sum()
+            .fold(0u32, u32::saturating_add)
     }
 }

@@ -26,6 +26,11 @@ pub const MIN_OUTAGE: SimDuration = SimDuration::SECOND;
 /// memory.
 pub const MAX_EXPECTED_OUTAGES: f64 = 10_000_000.0;
 
+/// The most outages one run may be expected to have, every background and maintenance
+/// spec together (each within [`MAX_EXPECTED_OUTAGES`]): the plan is held in memory, 32
+/// bytes an outage, so many specs near the per-spec limit must not add up to gigabytes.
+pub const MAX_RUN_OUTAGES: f64 = 4_000_000.0;
+
 impl OutagePlan {
     /// Resolves, draws and schedules every outage of a run, sorted by start.
     ///
@@ -70,12 +75,34 @@ impl OutagePlan {
                 });
             }
         }
+        // Expected outages of the specs checked so far, against MAX_RUN_OUTAGES.
+        let mut budget = outages.len() as f64;
+        let mut over_budget = |expected: f64, path: [&str; 3], errors: &mut Vec<ModelError>| {
+            budget += expected;
+            let over = budget > MAX_RUN_OUTAGES;
+            if over {
+                errors.push(ModelError::new(
+                    &path,
+                    format!(
+                        "with this entry the run would have about {budget:.0} outages (limit \
+                         {MAX_RUN_OUTAGES:.0} for all background outages and maintenance \
+                         windows together): lower the rates or counts"
+                    ),
+                ));
+            }
+            over
+        };
         for (i, spec) in background.iter().enumerate() {
             let occurrence = background[..i]
                 .iter()
                 .filter(|s| s.level == spec.level)
                 .count();
+            let index = i.to_string();
+            let expected = spec.rate_per_year * horizon.as_secs_f64() / YEAR_SECS
+                * instance_count(fabric, spec.level) as f64;
+            let path = [BACKGROUND_SECTION, index.as_str(), "rate_per_year"];
             match check_background(fabric, horizon, spec, i) {
+                Ok(()) if over_budget(expected, path, &mut errors) => {}
                 Ok(()) => draw_background(
                     fabric,
                     horizon,
@@ -93,7 +120,20 @@ impl OutagePlan {
                 .iter()
                 .filter(|s| s.scope == spec.scope)
                 .count();
+            let index = i.to_string();
+            let (field, expected) = match spec.cadence {
+                MaintenanceCadence::Count(n) => ("count", f64::from(n)),
+                MaintenanceCadence::Every(every) => (
+                    "every",
+                    horizon
+                        .saturating_duration_since(spec.first_at)
+                        .as_secs_f64()
+                        / every.as_secs_f64(),
+                ),
+            };
+            let path = [MAINTENANCE_SECTION, index.as_str(), field];
             match check_maintenance(fabric, horizon, spec, i) {
+                Ok(_) if over_budget(expected, path, &mut errors) => {}
                 Ok(domain) => schedule_maintenance(
                     horizon,
                     spec,
@@ -201,9 +241,12 @@ fn draw_background(
     if spec.rate_per_year == 0.0 || horizon == SimTime::ZERO {
         return;
     }
-    let gap: DurationDist = Exponential::new(YEAR_SECS / spec.rate_per_year)
-        .expect("rate checked positive and finite")
-        .into();
+    // A rate so small (5e-324) that the mean gap overflows to infinity: no outage fits in
+    // any horizon.
+    let Ok(gap) = Exponential::new(YEAR_SECS / spec.rate_per_year) else {
+        return;
+    };
+    let gap: DurationDist = gap.into();
     let family = family(&format!("outage/{}", spec.level.name()), occurrence);
     let mut process = |domain: FailureDomain, mut rng: StreamRng| {
         let mut t = SimTime::ZERO;
@@ -289,6 +332,12 @@ fn check_maintenance(
             &at("count"),
             "count is 0; expected at least 1 (or remove the entry)",
         )),
+        MaintenanceCadence::Count(n) if f64::from(n) > MAX_EXPECTED_OUTAGES => {
+            errors.push(ModelError::new(
+                &at("count"),
+                format!("count is {n}; expected at most {MAX_EXPECTED_OUTAGES:.0} windows"),
+            ));
+        }
         MaintenanceCadence::Count(_) => {}
         MaintenanceCadence::Every(every) if every.is_zero() => errors.push(ModelError::new(
             &at("every"),

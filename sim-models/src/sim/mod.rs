@@ -21,7 +21,8 @@
 //! nodes, after repair, or elsewhere.
 //!
 //! Failures of a cluster's accelerators are one Poisson process per cluster for the
-//! exponential categories (exact, see [`crate::failure`]): a failure event costs
+//! exponential categories (exact, see [`crate::failure`]), with the accelerator-scope
+//! rates scaled by the cluster's kind ([`FailureModel::for_cluster`]): a failure event costs
 //! O(log categories + jobs it hits), independent of fleet size. A draw whose victim is
 //! already down is ignored (thinning). Weibull categories (shape != 1) have memory, so each
 //! node keeps one renewal timer ([`WeibullRenewal`]): drawn at the start, and again from the
@@ -34,6 +35,7 @@
 //! of several sites when `multi_site` is set; jobs that fit nowhere wait in arrival order
 //! (higher priority first).
 
+pub mod estimate;
 mod progress;
 mod report;
 pub mod serving;
@@ -253,6 +255,8 @@ struct SiteState {
     /// Per-chip power limit (fraction of TDP) and share of busy chips running, as solved.
     limit: f64,
     running: f64,
+    /// Share of the site's non-down chips powered (1 unless even all-idle is over the cap).
+    powered: f64,
     meter: EnergyMeter,
     /// Carbon of the facility draw at the site's grid intensity (constant or hourly).
     carbon: CarbonMeter,
@@ -263,6 +267,59 @@ struct SiteState {
     last_busy: u32,
     /// The last row written to the power log for this site.
     last_record: Option<PowerRecord>,
+}
+
+/// What [`TrainingSim::run_checked`]'s energy audit carries from one event to the next.
+#[derive(Clone, Debug)]
+struct EnergyAudit {
+    /// Time of the previous check.
+    last: SimTime,
+    /// Per site, its IT draw since `last` as recomputed from its chips, W, and its integral
+    /// from the start, J.
+    site_it_w: Vec<f64>,
+    site_it_j: Vec<f64>,
+    /// Draw of replicas' and idle chips (sites' draw minus jobs'), W, and its integral, J.
+    other_it_w: f64,
+    other_it_j: f64,
+    /// Per site, the power log integrated to `log_at`, J, and the draw of its last row, W.
+    log_j: Vec<f64>,
+    log_w: Vec<f64>,
+    log_at: Vec<SimTime>,
+    /// Power log rows read so far, and the time of the last.
+    log_cursor: usize,
+    log_last: SimTime,
+    /// Component and interruption records read so far, and their last times.
+    component_cursor: usize,
+    component_last: SimTime,
+    interruption_cursor: usize,
+    interruption_last: SimTime,
+    /// Per site, its IT energy at the previous check (energy never decreases).
+    prev_site_it_j: Vec<f64>,
+}
+
+impl EnergyAudit {
+    /// The audit of a model before its first event: everything at zero (meters start at
+    /// zero power; the first re-solve of each site happens at time zero).
+    fn new(sim: &TrainingSim<'_>) -> Self {
+        let n = sim.sites.len();
+        Self {
+            last: SimTime::ZERO,
+            site_it_w: vec![0.0; n],
+            site_it_j: vec![0.0; n],
+            other_it_w: 0.0,
+            other_it_j: 0.0,
+            log_j: vec![0.0; n],
+            log_w: vec![0.0; n],
+            log_at: vec![SimTime::ZERO; n],
+            log_cursor: 0,
+            log_last: SimTime::ZERO,
+            component_cursor: 0,
+            component_last: SimTime::ZERO,
+            interruption_cursor: 0,
+            interruption_last: SimTime::ZERO,
+            prev_site_it_j: vec![0.0; n],
+        }
+    }
 }
 
 /// The training simulation model; run it with [`TrainingSim::run`].
@@ -334,12 +391,19 @@ impl<'a> TrainingSim<'a> {
         let ledger = ledger.expect("invariant: no errors means the ledger was built");
         let streams = RngStreams::new(run.seed);
         let fabric = run.fabric;
+        // Per-kind scaling (see `crate::failure`): one cluster is one kind, so each
+        // cluster's samplers are built once from its kind's model; sampling stays O(1).
+        let cluster_models: Vec<FailureModel> = fabric
+            .clusters()
+            .iter()
+            .map(|c| run.failures.for_cluster(fabric, run.catalog, c.id))
+            .collect();
         let failure = fabric
             .clusters()
             .iter()
             .map(|c| {
                 let key = fabric.domain_key(FailureDomain::Cluster(c.id));
-                let sampler = run.failures.poisson(c.accelerators.clone());
+                let sampler = cluster_models[c.id.0 as usize].poisson(c.accelerators.clone());
                 (sampler.rate_per_hour() > 0.0).then(|| {
                     (
                         sampler,
@@ -354,7 +418,7 @@ impl<'a> TrainingSim<'a> {
             .iter()
             .map(|c| {
                 let key = fabric.domain_key(FailureDomain::Cluster(c.id));
-                let renewal = run.failures.weibull_renewal(c.node_size);
+                let renewal = cluster_models[c.id.0 as usize].weibull_renewal(c.node_size);
                 (!renewal.is_empty())
                     .then(|| (renewal, streams.stream(&format!("failure-weibull/{key}"))))
             })
@@ -410,6 +474,7 @@ impl<'a> TrainingSim<'a> {
                 cap_fraction: 1.0,
                 limit: 1.0,
                 running: 1.0,
+                powered: 1.0,
                 meter: EnergyMeter::new(SimTime::ZERO),
                 carbon: CarbonMeter::new(
                     SimTime::ZERO,
@@ -489,8 +554,11 @@ impl<'a> TrainingSim<'a> {
     }
 
     /// [`run`](Self::run), checking the model's invariants after every event
-    /// ([`check_invariants`](Self::check_invariants)); returns the first violation with
-    /// the time it was found. O(nodes + jobs) per event: for tests, not for studies.
+    /// ([`check_invariants`](Self::check_invariants)) and auditing its energy accounting
+    /// (every site's meter against the integral of its chips' draw and of its power log,
+    /// and the split into jobs, replicas and idle chips; time order of every log; see
+    /// `TrainingSim::audit`); returns the first violation with the time it was found.
+    /// O(nodes + jobs + sites x kinds) per event: for tests, not for studies.
     pub fn run_checked(self) -> Result<RunSummary, String> {
         let horizon = self.run.horizon;
         let mut sim = Simulation::new(self);
@@ -501,14 +569,32 @@ impl<'a> TrainingSim<'a> {
                     .expect("invariant: initial events are at or after time zero");
             }
         }
+        let mut audit = EnergyAudit::new(sim.model());
+        if let Some(v) = Self::run_audited(&mut sim, &mut audit, horizon) {
+            return Err(v);
+        }
+        let events = sim.events_processed();
+        Ok(sim.into_model().finish(horizon, events))
+    }
+
+    /// Runs `sim` to `until`, checking [`check_invariants`](Self::check_invariants) and the
+    /// energy audit after every event; the first violation, with its time.
+    fn run_audited(
+        sim: &mut Simulation<Self>,
+        audit: &mut EnergyAudit,
+        until: SimTime,
+    ) -> Option<String> {
         let mut violation = None;
         let limits = sim_core::engine::RunLimits {
-            until: Some(horizon),
+            until: Some(until),
             ..Default::default()
         };
         sim.run_with(
             limits,
-            |model, now| match model.check_invariants(now) {
+            |model, now| match model
+                .check_invariants(now)
+                .and_then(|()| model.audit(now, audit))
+            {
                 Ok(()) => false,
                 Err(e) => {
                     violation = Some(format!("at {now}: {e}"));
@@ -517,11 +603,243 @@ impl<'a> TrainingSim<'a> {
             },
             |_| {},
         );
-        if let Some(v) = violation {
-            return Err(v);
+        violation
+    }
+
+    /// The per-chip IT draw of load `load` of site `s` in its site's current state: (a busy
+    /// chip, an idle chip), W, both times the powered share. What the site meter and the
+    /// job meters must add up to.
+    fn chip_draws_w(&self, s: usize, load: usize) -> (f64, f64) {
+        let site = &self.sites[s];
+        let l = &site.power.loads[load];
+        let busy = l.power.draw_w(
+            crate::power::ChipState::Busy {
+                utilisation: l.utilisation,
+            },
+            Some(site.limit),
+        );
+        let idle = l.power.idle_draw_w();
+        (
+            site.powered * (site.running * busy + (1.0 - site.running) * idle),
+            site.powered * idle,
+        )
+    }
+
+    /// Energy conservation and time order, checked against `audit` (the state carried from
+    /// the previous check) at `now`, after an event; updates `audit`. *O*(sites x kinds +
+    /// jobs' and replicas' allocations + records since the last check).
+    ///
+    /// * time never goes backwards, and the power log, component log and interruption log
+    ///   are in time order and not in the future;
+    /// * each site's meter energy (IT and facility) equals the audit's own integral of the
+    ///   site's draw recomputed from its chips by state (busy at the site's limit and
+    ///   running share, idle, down; times the powered share), facility = IT x PUE, and the
+    ///   power log integrated over time (draw x duration per row) gives the same facility
+    ///   energy;
+    /// * the site's current draw equals that recomputation, each running job's meter draws
+    ///   exactly its held chips at their sites' busy draw (nothing when it holds none), and
+    ///   every busy chip of a cluster is held by a job or a replica (no more, no fewer);
+    /// * the split adds up: the jobs' metered energy plus the audit's integral of the
+    ///   replicas' and idle chips' draw equals the sites' IT energy;
+    /// * no job's accounted time, energy or work is negative, token jobs' work is conserved
+    ///   (done + remaining = total: no progress past 100 %), and no start or completion is
+    ///   in the future or before the job's arrival.
+    ///
+    /// Tolerances are relative 1e-9 (plus 1e-6 J or W absolute): float rounding, not
+    /// modelling slack.
+    fn audit(&self, now: SimTime, audit: &mut EnergyAudit) -> Result<(), String> {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()) + 1e-6;
+        if now < audit.last {
+            return Err(format!("time went backwards from {} to {now}", audit.last));
         }
-        let events = sim.events_processed();
-        Ok(sim.into_model().finish(horizon, events))
+        let dt = now.saturating_duration_since(audit.last).as_secs_f64();
+        // Integrate what the state since the previous check drew.
+        for (s, w) in audit.site_it_w.iter().enumerate() {
+            audit.site_it_j[s] += w * dt;
+        }
+        audit.other_it_j += audit.other_it_w * dt;
+        // The power log since the last check: in time order, at or before now.
+        for r in &self.power_log[audit.log_cursor..] {
+            let s = r.site as usize;
+            if r.time > now || r.time < audit.log_at[s] || r.time < audit.log_last {
+                return Err(format!(
+                    "power record of site {s} at {} out of order (last {}, now {now})",
+                    r.time, audit.log_at[s]
+                ));
+            }
+            let held = r
+                .time
+                .saturating_duration_since(audit.log_at[s])
+                .as_secs_f64();
+            audit.log_j[s] += audit.log_w[s] * held;
+            audit.log_w[s] = r.draw_facility_w;
+            audit.log_at[s] = r.time;
+            audit.log_last = r.time;
+        }
+        audit.log_cursor = self.power_log.len();
+        for (what, times) in [
+            (
+                "component record",
+                &mut self.components[audit.component_cursor..]
+                    .iter()
+                    .map(|c| c.time) as &mut dyn Iterator<Item = SimTime>,
+            ),
+            (
+                "interruption",
+                &mut self.interruptions[audit.interruption_cursor..]
+                    .iter()
+                    .map(|c| c.time),
+            ),
+        ] {
+            let last = if what == "interruption" {
+                &mut audit.interruption_last
+            } else {
+                &mut audit.component_last
+            };
+            for t in times {
+                if t < *last || t > now {
+                    return Err(format!(
+                        "{what} at {t} out of order (last {last}, now {now})"
+                    ));
+                }
+                *last = t;
+            }
+        }
+        audit.component_cursor = self.components.len();
+        audit.interruption_cursor = self.interruptions.len();
+        // Metered energy against the audit's integrals.
+        let mut sites_it_j = 0.0;
+        for (s, site) in self.sites.iter().enumerate() {
+            let it = site.meter.energy_it_j(now);
+            let facility = site.meter.energy_facility_j(now);
+            sites_it_j += it;
+            if !close(it, audit.site_it_j[s]) {
+                return Err(format!(
+                    "site {s} metered {it} J of IT energy, its chips drew {} J",
+                    audit.site_it_j[s]
+                ));
+            }
+            if !close(facility, it * site.power.pue) {
+                return Err(format!(
+                    "site {s} facility energy {facility} J is not IT {it} J x PUE {}",
+                    site.power.pue
+                ));
+            }
+            let logged = audit.log_j[s]
+                + audit.log_w[s] * now.saturating_duration_since(audit.log_at[s]).as_secs_f64();
+            if !close(facility, logged) {
+                return Err(format!(
+                    "site {s} metered {facility} J at the facility, its power log integrates to {logged} J"
+                ));
+            }
+            let prev = audit.prev_site_it_j[s];
+            if it < prev - (1e-12 * prev + 1e-6) {
+                return Err(format!(
+                    "site {s}'s IT energy went down from {prev} J to {it} J"
+                ));
+            }
+            audit.prev_site_it_j[s] = it;
+        }
+        let jobs_it_j: f64 = self.jobs.iter().map(|j| j.energy.energy_it_j(now)).sum();
+        if !close(jobs_it_j + audit.other_it_j, sites_it_j) {
+            return Err(format!(
+                "jobs' {jobs_it_j} J + replicas' and idle chips' {} J != sites' {sites_it_j} J",
+                audit.other_it_j
+            ));
+        }
+        // The draw from now on, recomputed from the chips' states.
+        let fabric = self.run.fabric;
+        let mut held = vec![0u64; fabric.clusters().len()];
+        let mut jobs_w = 0.0;
+        for (j, state) in self.jobs.iter().enumerate() {
+            let mut expected = 0.0;
+            for &(cluster, count) in &state.held {
+                let c = fabric.cluster(ClusterId(cluster));
+                let load = (cluster - fabric.site(c.site).clusters.start) as usize;
+                expected += f64::from(count) * self.chip_draws_w(c.site.0 as usize, load).0;
+                held[cluster as usize] += u64::from(count);
+            }
+            if !close(state.energy.it_w(), expected) {
+                return Err(format!(
+                    "job {j} meters {} W, its {} held chips draw {expected} W",
+                    state.energy.it_w(),
+                    state.accelerators_held
+                ));
+            }
+            jobs_w += expected;
+            let r = &state.report;
+            let spec = &self.run.jobs[j];
+            for (what, x) in [
+                ("accel_hours", r.accel_hours),
+                ("lost_accel_h", r.lost_accel_h),
+                ("useful_compute_s", r.useful_compute_s),
+                ("flops_done", r.flops_done),
+                ("cost_usd", r.cost_usd),
+                ("egress_usd", r.egress_usd),
+                ("energy", state.energy.energy_it_j(now)),
+            ] {
+                if !(x.is_finite() && x >= 0.0) {
+                    return Err(format!("job {j} has {what} {x}"));
+                }
+            }
+            if let JobWork::Tokens(_) = spec.work {
+                let total = spec.total_flops().unwrap_or(0.0);
+                if !close(r.flops_done + state.remaining, total)
+                    || r.flops_done > total * (1.0 + 1e-9)
+                {
+                    return Err(format!(
+                        "job {j}: {} FLOPs done + {} remaining != {total}",
+                        r.flops_done, state.remaining
+                    ));
+                }
+            }
+            for t in [r.first_start, r.completed_at].into_iter().flatten() {
+                if t > now || t < spec.arrival {
+                    return Err(format!(
+                        "job {j} has a start or end at {t} (arrival {}, now {now})",
+                        spec.arrival
+                    ));
+                }
+            }
+        }
+        for nodes in &self.replica_nodes {
+            for &n in nodes {
+                let c = fabric.cluster_of_node(crate::topology::NodeId(n));
+                held[c.0 as usize] += u64::from(fabric.cluster(c).node_size);
+            }
+        }
+        let mut sites_w = 0.0;
+        for (s, site) in self.sites.iter().enumerate() {
+            let first = fabric.sites()[s].clusters.start;
+            let mut expected = 0.0;
+            for (i, load) in site.power.loads.iter().enumerate() {
+                let cluster = first as usize + i;
+                if u64::from(load.busy) != held[cluster] {
+                    return Err(format!(
+                        "cluster {cluster} has {} busy chips, jobs and replicas hold {}",
+                        load.busy, held[cluster]
+                    ));
+                }
+                let (busy_w, idle_w) = self.chip_draws_w(s, i);
+                expected += f64::from(load.busy) * busy_w + f64::from(load.idle) * idle_w;
+            }
+            if site.last_record.is_none() {
+                // Not yet solved (its first re-solve is an event at time zero): it draws
+                // nothing until then, for no time.
+                expected = 0.0;
+            }
+            if !close(site.meter.it_w(), expected) {
+                return Err(format!(
+                    "site {s} meters {} W, its chips draw {expected} W",
+                    site.meter.it_w()
+                ));
+            }
+            audit.site_it_w[s] = expected;
+            sites_w += expected;
+        }
+        audit.other_it_w = sites_w - jobs_w;
+        audit.last = now;
+        Ok(())
     }
 
     /// The model's invariants at time `now`:
@@ -1118,9 +1436,18 @@ impl<'a> TrainingSim<'a> {
             .set(now, decision.draw_it_w, decision.draw_facility_w);
         site.carbon.set_power(now, decision.draw_facility_w);
         let changed = (throttle - site.throttle).abs() > 1e-12;
+        // A job's draw follows the limit and the running and powered shares, which can move
+        // while the throttle does not (a flat stretch of the curve, or chips switched off
+        // with none running): re-meter its jobs on any of them.
+        let draw_changed = (
+            decision.limit_fraction,
+            decision.running_fraction,
+            decision.powered_fraction,
+        ) != (site.limit, site.running, site.powered);
         site.throttle = throttle;
         site.limit = decision.limit_fraction;
         site.running = decision.running_fraction;
+        site.powered = decision.powered_fraction;
         let record = PowerRecord {
             time: now,
             site: s as u16,
@@ -1147,10 +1474,14 @@ impl<'a> TrainingSim<'a> {
         }
         if changed {
             self.serving.set_throttle(s, throttle, now);
+        }
+        if changed || draw_changed {
             for j in 0..self.jobs.len() as u32 {
                 if self.job_on_site(j, s) {
-                    let t = self.job_throttle(j);
-                    self.set_throttle(j, t, ctx);
+                    if changed {
+                        let t = self.job_throttle(j);
+                        self.set_throttle(j, t, ctx);
+                    }
                     self.update_job_power(j, now);
                 }
             }
@@ -1172,7 +1503,8 @@ impl<'a> TrainingSim<'a> {
                 },
                 Some(site.limit),
             );
-            let chip = site.running * busy + (1.0 - site.running) * load.power.idle_draw_w();
+            let chip = site.powered
+                * (site.running * busy + (1.0 - site.running) * load.power.idle_draw_w());
             it_w += f64::from(count) * chip;
             facility_w += f64::from(count) * chip * site.power.pue;
         }
@@ -1671,5 +2003,108 @@ impl Model for TrainingSim<'_> {
                 self.schedule_waiting(ctx);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{NetworkSpec, PartitionPlan};
+    use crate::topology::FabricSpec;
+
+    /// One H100 site running one job from time zero, for `hours`, audited at every event;
+    /// `corrupt` breaks the model's books at the halfway point.
+    fn audited(corrupt: impl FnOnce(&mut TrainingSim<'_>)) -> Option<String> {
+        let catalog = Catalog::builtin();
+        let spec = FabricSpec {
+            sites: vec![serving::synthetic::site(
+                "aws-use1",
+                "aws",
+                "us-east-1",
+                "h100",
+                8,
+                8,
+            )],
+        };
+        let fabric = spec.build(&catalog).unwrap();
+        let sites = [("aws-use1", fabric.sites()[0].region)];
+        let wan = WanModel::new(
+            &NetworkSpec {
+                wan_gbit_default: 100.0,
+                links: Vec::new(),
+            },
+            &sites,
+        )
+        .unwrap();
+        let rtt = RttModel::from_catalog(&catalog).unwrap();
+        let prices = EgressPrices::from_catalog(&catalog).unwrap();
+        let job =
+            TrainingJobSpec::new("j", 8e9, JobWork::Duration(SimDuration::from_hours(10)), 32);
+        let horizon = SimTime::ZERO + SimDuration::from_hours(20);
+        let run = TrainingRun {
+            fabric: &fabric,
+            catalog: &catalog,
+            network: Network {
+                wan: &wan,
+                rtt: &rtt,
+                prices: &prices,
+            },
+            jobs: vec![job],
+            failures: FailureModel::builtin("none").unwrap(),
+            outages: OutagePlan::default(),
+            horizon,
+            seed: 1,
+            power: Vec::new(),
+            curtailments: CurtailmentPlan::default(),
+            commitments: Vec::new(),
+            carbon: Vec::new(),
+            serving: serving::ServingRun {
+                services: Vec::new(),
+                partitions: PartitionPlan::default(),
+                fidelity: serving::Fidelity::Request,
+                sample_every: 0,
+            },
+        };
+        let model = TrainingSim::new(run, Policies::default()).unwrap();
+        let mut sim = Simulation::new(model);
+        for (at, ev) in sim.model_mut().initial_events() {
+            sim.schedule_at(at, ev).unwrap();
+        }
+        // A mid-run event to audit after the corruption.
+        let half = SimTime::ZERO + SimDuration::from_hours(5);
+        sim.schedule_at(half, Ev::CapChange(0)).unwrap();
+        let mut audit = EnergyAudit::new(sim.model());
+        let quarter = SimTime::ZERO + SimDuration::from_hours(3);
+        if let Some(v) = TrainingSim::run_audited(&mut sim, &mut audit, quarter) {
+            return Some(format!("before the corruption: {v}"));
+        }
+        corrupt(sim.model_mut());
+        TrainingSim::run_audited(&mut sim, &mut audit, horizon)
+    }
+
+    #[test]
+    fn the_audit_passes_honest_books() {
+        assert_eq!(audited(|_| {}), None);
+    }
+
+    #[test]
+    fn the_audit_catches_broken_energy_accounting() {
+        let at = SimTime::ZERO + SimDuration::from_hours(3);
+        // A job meter that stops counting while its chips keep drawing.
+        let v = audited(|m| m.jobs[0].energy.set(at, 0.0, 0.0)).unwrap();
+        assert!(v.contains("jobs' ") || v.contains("job 0 meters"), "{v}");
+        // A site meter drawing more than its chips (and than its power log says).
+        let v = audited(|m| {
+            let (it, f) = (m.sites[0].meter.it_w(), m.sites[0].meter.facility_w());
+            m.sites[0].meter.set(at, it + 1e3, f + 1e3);
+        })
+        .unwrap();
+        assert!(v.contains("site 0"), "{v}");
+        // A busy chip nobody holds (double-booked or leaked).
+        let v = audited(|m| m.sites[0].power.loads[0].busy += 8).unwrap();
+        assert!(v.contains("busy chips"), "{v}");
+        // Token-job style progress past its total.
+        let v = audited(|m| m.jobs[0].remaining = -1.0).unwrap();
+        assert!(v.contains("remaining"), "{v}");
     }
 }

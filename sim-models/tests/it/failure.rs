@@ -317,3 +317,98 @@ fn scope_widens_the_victim_to_its_domain() {
         FailureDomain::Rack(fabric.rack_of(victim))
     );
 }
+
+/// Issue 9: rates scale per accelerator kind. Only accelerator-scope categories scale, H100
+/// keeps its rates bit for bit, a scenario can override a kind's factor, and a cluster's
+/// expected failures per hour follow its kind.
+#[test]
+fn r9_failure_rates_scale_per_accelerator_kind() {
+    let mut catalog = Catalog::builtin();
+    let m = llama3();
+    let kind = |c: &Catalog, k| c.failure_rate_factor(c.accelerator_id(k).unwrap());
+    assert_eq!(m.for_kind(kind(&catalog, "h100")), m);
+    let b200 = m.for_kind(kind(&catalog, "b200"));
+    for (a, b) in m.categories.iter().zip(&b200.categories) {
+        let expected = if a.scope == FailureScope::Accelerator {
+            a.rate_per_accel_hour * kind(&catalog, "b200")
+        } else {
+            a.rate_per_accel_hour
+        };
+        assert_eq!(b.rate_per_accel_hour, expected, "{}", a.name);
+        assert_eq!(a.repair, b.repair);
+    }
+    // The accelerator-scope categories are the Llama 3 GPU component: 268 of 419.
+    let gpu: f64 = m
+        .categories
+        .iter()
+        .filter(|c| c.scope == FailureScope::Accelerator)
+        .map(|c| c.rate_per_accel_hour)
+        .sum();
+    assert!((gpu * GPU_HOURS - 268.0).abs() < 1e-2);
+
+    let fabric = |catalog: &Catalog, kind: &str| {
+        use sim_models::topology::{ClusterSpec, FabricSpec, SiteSpec};
+        FabricSpec {
+            sites: vec![SiteSpec {
+                name: "s".into(),
+                cloud: "aws".into(),
+                region: "us-east-1".into(),
+                power_cap_mw: 100.0,
+                pue: None,
+                online_from: SimTime::ZERO,
+                clusters: vec![ClusterSpec {
+                    name: "c".into(),
+                    accelerator: kind.into(),
+                    count: 1_024,
+                    node_size: Some(8),
+                    rack_nodes: 4,
+                    scaleup_domain: None,
+                    online_from: SimTime::ZERO,
+                }],
+            }],
+        }
+        .build(catalog)
+        .unwrap()
+    };
+    let id = sim_models::topology::ClusterId(0);
+    let h100 = m.cluster_failures_per_hour(&fabric(&catalog, "h100"), &catalog, id);
+    assert_eq!(h100, m.expected_failures(1_024, 1.0));
+    let f = kind(&catalog, "b200");
+    let b = m.cluster_failures_per_hour(&fabric(&catalog, "b200"), &catalog, id);
+    let expected = 1_024.0 * (m.total_rate_per_accel_hour() + (f - 1.0) * gpu);
+    assert!((b / expected - 1.0).abs() < 1e-12, "{b} vs {expected}");
+    // The sampler of the cluster's model runs at the same rate (all categories exponential).
+    let model = m.for_cluster(&fabric(&catalog, "b200"), &catalog, id);
+    assert!((model.poisson(0..1_024).rate_per_hour() / b - 1.0).abs() < 1e-12);
+
+    // A scenario's override, through the catalog overrides.
+    let overrides = sim_models::catalog::CatalogOverrides {
+        failure_rate_factors: vec![("tpu-v5p".into(), 0.5), ("h10".into(), 1.0)],
+        source: "scenario t.toml".into(),
+        ..Default::default()
+    };
+    let errors = catalog.apply(&overrides).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].suggestion.as_deref(), Some("h100"));
+    let overrides = sim_models::catalog::CatalogOverrides {
+        failure_rate_factors: vec![("tpu-v5p".into(), 0.5)],
+        source: "scenario t.toml".into(),
+        ..Default::default()
+    };
+    catalog.apply(&overrides).unwrap();
+    assert_eq!(kind(&catalog, "tpu-v5p"), 0.5);
+    let v5p = catalog.accelerator_id("tpu-v5p").unwrap();
+    assert_eq!(
+        catalog.failure_rate_factor_provenance(v5p).unwrap().source,
+        "scenario t.toml"
+    );
+    let bad = sim_models::catalog::CatalogOverrides {
+        failure_rate_factors: vec![("h100".into(), -1.0)],
+        ..Default::default()
+    };
+    let errors = catalog.apply(&bad).unwrap_err();
+    assert_eq!(
+        errors[0].dotted_path(),
+        "catalog.accelerators.h100.failure_rate_factor"
+    );
+}

@@ -5,6 +5,7 @@ mod catalog;
 mod crn;
 mod failure;
 mod inference;
+mod invariants;
 mod network;
 mod outage;
 mod policy;

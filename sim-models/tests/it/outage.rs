@@ -508,3 +508,36 @@ fn background_rate_errors_and_zero_rate() {
         ]
     );
 }
+
+/// Issue 9 (fuzzing): `count = 4294967295` scheduled four billion windows.
+#[test]
+fn fuzz_maintenance_counts_are_bounded_per_entry_and_per_run() {
+    let f = two_regions();
+    let huge = MaintenanceSpec {
+        cadence: MaintenanceCadence::Count(u32::MAX),
+        ..llama3_maintenance(Spread::Even)
+    };
+    let e = build(&f, at(54), &[], &[], &[huge], 1).unwrap_err();
+    assert!(e[0].message.contains("expected at most"), "{e:?}");
+    assert_eq!(e[0].path, ["maintenance", "0", "count"]);
+    // Each entry within the per-entry limit, but together over the run's.
+    let big = MaintenanceSpec {
+        cadence: MaintenanceCadence::Count(3_000_000),
+        ..llama3_maintenance(Spread::Even)
+    };
+    let e = build(&f, at(54), &[], &[], &[big.clone(), big], 1).unwrap_err();
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].path, ["maintenance", "1", "count"]);
+    assert!(e[0].message.contains("limit 4000000"), "{e:?}");
+}
+
+/// Issue 9 (fuzzing): `rate_per_year = 5e-324` made the mean gap infinite and panicked.
+#[test]
+fn fuzz_a_vanishing_background_rate_draws_nothing() {
+    let f = two_regions();
+    let spec = BackgroundOutageSpec {
+        rate_per_year: 5e-324,
+        ..BackgroundOutageSpec::calibrated(OutageLevel::Site)
+    };
+    assert_eq!(background(&f, at(30), spec, 1).len(), 0);
+}

@@ -36,11 +36,18 @@ const DRAWS_PER_ROUTE: u64 = 20_000;
 const MIN_DRAWS: u64 = 8;
 const MAX_DRAWS: u64 = 4_000;
 
+/// A steady state and its inputs: rate per replica, throttle, live replicas.
+type Memo = (f64, f64, u32, FlowState);
+
 pub(super) struct FlowDriver {
     interval: SimDuration,
-    last: SimTime,
+    /// Per service: the time it is integrated up to. Services advance independently, so a
+    /// state change cuts only the segments of the services it concerns.
+    last: Vec<SimTime>,
     draws: u64,
-    rng: StreamRng,
+    /// Per service: its latency draws (`serve/flow/<name>`), so one service's draws do not
+    /// depend on the others'.
+    rngs: Vec<StreamRng>,
     /// Per service, per replica group: the one-replica queueing model.
     queues: Vec<Vec<FlowQueue>>,
     /// Per service, per group: requests one replica sustains at full power.
@@ -56,6 +63,12 @@ pub(super) struct FlowDriver {
     live: Vec<u32>,
     site_capacity: Vec<f64>,
     states: Vec<Option<(FlowState, f64)>>,
+    /// Per service, per (site, group): the last steady state and its inputs (rate per
+    /// replica, throttle, live replicas). A cut caused by another site's change often
+    /// leaves them equal, and the steady state is the costly part of a segment.
+    memo: Vec<Vec<Option<Memo>>>,
+    /// Segment length that gets all `draws`: the shorter of the interval and an hour.
+    step_s: f64,
 }
 
 impl FlowDriver {
@@ -96,15 +109,23 @@ impl FlowDriver {
             .collect();
         Self {
             interval,
-            last: SimTime::ZERO,
+            last: vec![SimTime::ZERO; services.len()],
             draws,
-            rng: streams.stream("serve/flow"),
+            rngs: services
+                .iter()
+                .map(|s| streams.stream(&format!("serve/flow/{}", s.service.name)))
+                .collect(),
             capacity,
             busy: vec![0.0; services.len()],
             in_flight: services
                 .iter()
                 .map(|s| vec![0.0; s.sites.len() * s.service.replicas.len()])
                 .collect(),
+            memo: services
+                .iter()
+                .map(|s| vec![None; s.sites.len() * s.service.replicas.len()])
+                .collect(),
+            step_s: step as f64 / 1e9,
             queues,
             site_rate: Vec::new(),
             routes: Vec::new(),
@@ -137,12 +158,14 @@ impl FlowDriver {
         let n =
             self.in_flight[rep.service as usize][rep.sidx as usize * groups + rep.group as usize];
         svc.figures.retried += n;
-        window(&mut svc.windows, self.last).retried += n;
+        window(&mut svc.windows, self.last[rep.service as usize]).retried += n;
     }
 
-    /// Integrates every service from the last call up to `now`.
+    /// Integrates service `s` from where it stands up to `now`, cutting at every hour.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn advance(
         &mut self,
+        s: usize,
         now: SimTime,
         services: &mut [ServiceState],
         replicas: &[Replica],
@@ -150,17 +173,14 @@ impl FlowDriver {
         throttle: &[f64],
         reach: &Reachability,
     ) {
-        while self.last < now {
+        while self.last[s] < now {
+            let last = self.last[s];
             let hour_end = SimTime::from_nanos(
-                (self.last.as_nanos() / WINDOW.as_nanos() + 1).saturating_mul(WINDOW.as_nanos()),
+                (last.as_nanos() / WINDOW.as_nanos() + 1).saturating_mul(WINDOW.as_nanos()),
             );
             let end = now.min(hour_end);
-            for s in 0..services.len() {
-                self.segment(
-                    s, self.last, end, services, replicas, users, throttle, reach,
-                );
-            }
-            self.last = end;
+            self.segment(s, last, end, services, replicas, users, throttle, reach);
+            self.last[s] = end;
         }
     }
 
@@ -314,7 +334,16 @@ impl FlowDriver {
                 }
                 let share = f64::from(live) * self.capacity[s][g] * thr / site_capacity[si];
                 let per_replica = rate * share / f64::from(live);
-                let st = self.queues[s][g].steady_state_pooled(per_replica, thr, live);
+                let st = match self.memo[s].get(slot) {
+                    Some(&Some((r, t, l, st))) if r == per_replica && t == thr && l == live => st,
+                    _ => {
+                        let st = self.queues[s][g].steady_state_pooled(per_replica, thr, live);
+                        if let Some(m) = self.memo[s].get_mut(slot) {
+                            *m = Some((per_replica, thr, live, st));
+                        }
+                        st
+                    }
+                };
                 self.busy[s] += st.busy_slots * f64::from(live) * dt;
                 self.in_flight[s][slot] = st.busy_slots + st.served * st.mean_slot_wait_s;
                 states[slot] = Some((st, share));
@@ -324,6 +353,9 @@ impl FlowDriver {
         let slo_ttft = svc.service.slo_ttft.as_secs_f64();
         let slo_tpot = svc.service.slo_tpot.as_secs_f64();
         let mean_out = svc.service.output_tokens.mean();
+        // Draws in proportion to the segment's length (at least one): the cuts of state
+        // changes add segments, not draws.
+        let draws = ((self.draws as f64 * dt / self.step_s).round() as u64).clamp(1, self.draws);
         for &(u, si, rate) in &self.routes {
             let user = &users[u as usize];
             let local = user.local as usize;
@@ -357,16 +389,17 @@ impl FlowDriver {
                 if served <= 0.0 {
                     continue;
                 }
-                let weight = served / self.draws as f64;
+                let weight = served / draws as f64;
                 let tpot_met = st.tpot_s <= slo_tpot;
                 let w = window(&mut svc.windows, t0);
                 for acc in [&mut svc.figures, &mut svc.regions[local], &mut *w] {
                     acc.complete_untimed(served, st.tpot_s, mean_out);
                 }
-                for _ in 0..self.draws {
-                    let u1: f64 = self.rng.random();
-                    let u2: f64 = self.rng.random();
-                    let prompt = svc.service.prompt_tokens.sample(&mut self.rng);
+                for _ in 0..draws {
+                    let rng = &mut self.rngs[s];
+                    let u1: f64 = rng.random();
+                    let u2: f64 = rng.random();
+                    let prompt = svc.service.prompt_tokens.sample(rng);
                     let ttft = rtt + st.ttft_s(u1, u2, prompt);
                     let met = tpot_met && ttft <= slo_ttft;
                     svc.figures.add_ttft(ttft, weight, met);

@@ -591,7 +591,15 @@ impl Serving {
     /// Sets site `s`'s throttle (throughput fraction) from now on.
     pub(crate) fn set_throttle(&mut self, s: usize, throttle: f64, now: SimTime) {
         if self.throttle[s] != throttle {
-            self.flow_advance(now);
+            // Only the services with live replicas at the site see the change.
+            if self.flow.is_some() {
+                for i in 0..self.services.len() {
+                    let at_site = |x: &ServiceSite| x.site as usize == s && x.live > 0;
+                    if self.services[i].sites.iter().any(at_site) {
+                        self.flow_advance_service(i, now);
+                    }
+                }
+            }
             self.throttle[s] = throttle;
         }
     }
@@ -643,7 +651,7 @@ impl Serving {
             return; // died again while starting
         }
         let (service, sidx) = (rep.service as usize, rep.sidx as usize);
-        self.flow_advance(now);
+        self.flow_advance_service(service, now);
         self.services[service].sites[sidx].live += 1;
         let rep = &mut self.replicas[r as usize];
         rep.state = ReplicaState::Up;
@@ -663,7 +671,7 @@ impl Serving {
             self.unlocate(r);
             return;
         }
-        self.flow_advance(now);
+        self.flow_advance_service(self.replicas[r as usize].service as usize, now);
         self.account(r, now);
         let rep = &mut self.replicas[r as usize];
         let (service, sidx) = (rep.service as usize, rep.sidx as usize);
@@ -988,10 +996,18 @@ impl Serving {
         self.drain_site_queue(service, sidx, ctx);
     }
 
-    /// Integrates the flow fidelity up to `now` (nothing in request mode).
+    /// Integrates the flow fidelity of every service up to `now` (nothing in request mode).
     fn flow_advance(&mut self, now: SimTime) {
+        for s in 0..self.services.len() {
+            self.flow_advance_service(s, now);
+        }
+    }
+
+    /// Integrates the flow fidelity of service `s` up to `now` (nothing in request mode).
+    fn flow_advance_service(&mut self, s: usize, now: SimTime) {
         if let Some(f) = &mut self.flow {
             f.advance(
+                s,
                 now,
                 &mut self.services,
                 &self.replicas,
