@@ -15,6 +15,10 @@ use sim_models::inference::arrival::TraceRecord;
 /// The most rows a trace may have (50 million records take 800 MB).
 pub(crate) const MAX_TRACE_ROWS: usize = 50_000_000;
 
+/// The longest line a trace may have, bytes (a row is three numbers): a longer one is not a
+/// trace (e.g. `/dev/zero` or a binary file) and is refused before it fills memory.
+pub(crate) const MAX_LINE_BYTES: u64 = 4096;
+
 /// Reading stops after this many bad rows.
 pub(crate) const MAX_REPORTED: usize = 10;
 
@@ -31,7 +35,7 @@ pub(crate) fn read(path: &Path, shown: &str) -> Result<Vec<TraceRecord>, Vec<Str
 
 /// Parses a trace of at most `max_rows` rows from `reader`; see the [module docs](self).
 pub(crate) fn parse(
-    reader: impl BufRead,
+    mut reader: impl BufRead,
     shown: &str,
     max_rows: usize,
 ) -> Result<Vec<TraceRecord>, Vec<String>> {
@@ -40,15 +44,25 @@ pub(crate) fn parse(
     // Column index of timestamp_s, prompt_tokens and output_tokens.
     let mut order: Option<[usize; 3]> = None;
     let mut previous = SimTime::ZERO;
-    for (i, line) in reader.lines().enumerate() {
-        let n = i + 1;
-        let line = match line {
-            Ok(line) => line,
+    let mut buffer = String::new();
+    for n in 1.. {
+        buffer.clear();
+        match std::io::Read::take(&mut reader, MAX_LINE_BYTES + 1).read_line(&mut buffer) {
+            Ok(0) => break,
+            Ok(_) if buffer.len() as u64 > MAX_LINE_BYTES && !buffer.ends_with('\n') => {
+                errors.push(format!(
+                    "{shown}:{n}: the line is longer than {MAX_LINE_BYTES} bytes: expected \
+                     `timestamp_s,prompt_tokens,output_tokens` rows (is this the trace file?)"
+                ));
+                break;
+            }
+            Ok(_) => {}
             Err(e) => {
                 errors.push(format!("{shown}:{n}: cannot read the line: {e}"));
                 break;
             }
-        };
+        }
+        let line = buffer.as_str();
         let line = line.trim_start_matches('\u{feff}').trim();
         let Some(order) = order else {
             match header(line) {
@@ -242,6 +256,16 @@ mod tests {
         assert_eq!(
             e,
             ["t.csv:7: the trace has more than 5 rows; replay a shorter or sampled trace"]
+        );
+    }
+
+    #[test]
+    fn an_endless_line_is_refused_without_reading_it_all() {
+        let e = read(Path::new("/dev/zero"), "zero.csv").unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("zero.csv:1: the line is longer than 4096 bytes"),
+            "{e:?}"
         );
     }
 
