@@ -28,7 +28,9 @@ fn fleet() -> SyntheticServing {
     SyntheticServing::new(spec, Vec::new())
 }
 
-fn chat(rate_per_s: f64) -> ServiceSpec {
+/// A llama3-8b chat service on `count` replicas of `chips` chips of cluster `aws-use1/serve`,
+/// with users in us-east-1 at a constant `rate_per_s` (shared with the invariants tests).
+pub(crate) fn chat_on(rate_per_s: f64, count: u32, chips: u32) -> ServiceSpec {
     ServiceSpec {
         name: "chat".into(),
         model: ServedModel::preset("llama3-8b").unwrap(),
@@ -44,8 +46,8 @@ fn chat(rate_per_s: f64) -> ServiceSpec {
             site: Some("aws-use1".into()),
             cluster: Some("serve".into()),
             accelerator: None,
-            count: 4,
-            chips: 1,
+            count,
+            chips,
         }],
         users: vec![UserSpec {
             region: "aws/us-east-1".into(),
@@ -104,7 +106,7 @@ fn every_placement_policy_sees_the_same_failures_outages_and_arrivals() {
                 failover: Some("restart".into()),
                 ..RunExtras::default()
             };
-            let s = world.run_with(&[chat(0.3)], horizon, Fidelity::Request, 5, extras);
+            let s = world.run_with(&[chat_on(0.3, 4, 1)], horizon, Fidelity::Request, 5, extras);
             (name.to_owned(), s)
         })
         .collect();
@@ -154,7 +156,7 @@ fn failover_policies_see_the_same_failures_and_behave_as_named() {
             decision_options: 4,
             ..RunExtras::default()
         };
-        world.run_with(&[chat(0.3)], horizon, Fidelity::Request, 5, extras)
+        world.run_with(&[chat_on(0.3, 4, 1)], horizon, Fidelity::Request, 5, extras)
     };
     let restart = go("restart");
     let wait = go("wait");
@@ -233,7 +235,7 @@ mod invariants {
                 check_invariants: true,
                 ..RunExtras::default()
             };
-            let s = world.run_with(&[chat(0.02)], horizon, Fidelity::Request, seed, extras);
+            let s = world.run_with(&[chat_on(0.02, 4, 1)], horizon, Fidelity::Request, seed, extras);
             let jobs = jobs();
             for (spec, j) in jobs.iter().zip(&s.jobs) {
                 let JobWork::Duration(d) = spec.work else { unreachable!() };

@@ -9,11 +9,6 @@ use proptest::prelude::*;
 use sim_core::rng::RngStreams;
 use sim_core::time::{SimDuration, SimTime};
 use sim_models::failure::FailureModel;
-use sim_models::inference::arrival::RateProfile;
-use sim_models::inference::service::{
-    Arrivals, ReplicaGroupSpec, Routing, ServedModel, ServiceSpec, UserSpec,
-};
-use sim_models::inference::tokens::TokenDist;
 use sim_models::outage::{OutagePlan, ScriptedOutageSpec};
 use sim_models::policy::Registry;
 use sim_models::power::{
@@ -43,32 +38,6 @@ fn fleet(caps: [f64; 4]) -> SyntheticServing {
         })
         .collect();
     SyntheticServing::new(FabricSpec { sites }, Vec::new())
-}
-
-fn chat() -> ServiceSpec {
-    ServiceSpec {
-        name: "chat".into(),
-        model: ServedModel::preset("llama3-8b").unwrap(),
-        prompt_tokens: TokenDist::azure_conv_prompt(),
-        output_tokens: TokenDist::azure_conv_output(),
-        max_batch: 16,
-        slo_ttft: SimDuration::from_secs(2),
-        slo_tpot: SimDuration::from_millis(200),
-        routing: Routing::Nearest,
-        max_retries: 2,
-        startup: SimDuration::from_mins(5),
-        replicas: vec![ReplicaGroupSpec {
-            site: Some("aws-use1".into()),
-            cluster: Some("serve".into()),
-            accelerator: None,
-            count: 2,
-            chips: 8,
-        }],
-        users: vec![UserSpec {
-            region: "aws/us-east-1".into(),
-            arrivals: Arrivals::Profile(RateProfile::Constant { rate_per_s: 0.02 }),
-        }],
-    }
 }
 
 /// Twenty jobs of 32-128 accelerators over the first four days, half by tokens (whose
@@ -170,7 +139,13 @@ fn run(
         check_invariants: true,
         ..RunExtras::default()
     };
-    world.run_with(&[chat()], horizon, Fidelity::Request, seed, extras)
+    world.run_with(
+        &[crate::crn::chat_on(0.02, 2, 8)],
+        horizon,
+        Fidelity::Request,
+        seed,
+        extras,
+    )
 }
 
 proptest! {
