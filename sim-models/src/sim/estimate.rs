@@ -18,7 +18,7 @@
 //! allocator overhead; [`BYTES_PER_NODE`], [`BYTES_PER_SERVICE_HOUR`] and [`BASE_BYTES`] were
 //! measured with `fabricsim bench scale` (which prints the estimate beside the measured
 //! events and peak RSS). Measured on the experiments and the scaling table of
-//! `benches/README.md`, events are within 8 % and memory errs high (up to about 1.6x): it
+//! `benches/README.md`, events are within 8 % and memory errs high (up to about 1.5x): it
 //! guards against runs that would take hours or exhaust memory, not against a few percent.
 
 use std::mem::size_of;
@@ -29,8 +29,9 @@ use crate::inference::service::Arrivals;
 
 /// Memory of the process before the run: code, catalog, tables (measured, rounded up).
 pub const BASE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
-/// Memory per node of the fabric: capacity state, holder, node timers (measured).
-pub const BYTES_PER_NODE: f64 = 64.0;
+/// Memory per node of the fabric: capacity state, holder, free lists, with headroom (20 B
+/// measured: peak RSS of `fabricsim bench scale --horizon 1h` at 4M against 10k accelerators).
+pub const BYTES_PER_NODE: f64 = 24.0;
 /// Memory per service-hour of hourly figures (a latency histogram and counters).
 pub const BYTES_PER_SERVICE_HOUR: f64 = 1024.0;
 /// Power records per training event: most events change one site's draw.
