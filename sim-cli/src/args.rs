@@ -348,6 +348,16 @@ impl Default for LimitArgs {
     }
 }
 
+/// Parses `--job-size-factor`: a number in (0, 10].
+fn parse_job_size_factor(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 10.0 => Ok(x),
+        _ => Err(format!(
+            "expected a number above 0 and at most 10, e.g. 0.25, got {text:?}"
+        )),
+    }
+}
+
 /// Parses a count such as `2000000`, `2e9` or `1.5e6`; must be a whole number >= 1.
 fn parse_count(text: &str) -> Result<u64, String> {
     let value: f64 = text
@@ -484,6 +494,11 @@ pub struct ScaleArgs {
     /// RNG seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Multiply the gigawatt's job sizes (1,024-16,384 accelerators) by this instead of by
+    /// min(f, 1), e.g. 0.1428 to run 1M accelerators with the job sizes of 100k: the same
+    /// work per job event at any fleet size.
+    #[arg(long, value_name = "FACTOR", value_parser = parse_job_size_factor)]
+    pub job_size_factor: Option<f64>,
     /// Print the generated scenario (TOML) instead of running it.
     #[arg(long)]
     pub print_scenario: bool,

@@ -59,7 +59,8 @@ pub fn scenario_text(args: &ScaleArgs) -> anyhow::Result<String> {
         }
     }
     for (_, generator) in table(&mut doc, "job_generators")?.iter_mut() {
-        scale_generator(generator.as_table_mut().context("a generator")?, f)?;
+        let sizes = args.job_size_factor.unwrap_or(f.min(1.0));
+        scale_generator(generator.as_table_mut().context("a generator")?, f, sizes)?;
     }
     let services = doc
         .get_mut("services")
@@ -112,9 +113,9 @@ fn scale_cluster(cluster: &mut Table, f: f64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A generator's arrivals times `f` (inter-arrival divided by it) and sizes times
-/// `min(f, 1)`.
-fn scale_generator(generator: &mut Table, f: f64) -> anyhow::Result<()> {
+/// A generator's arrivals times `f` (inter-arrival divided by it) and sizes times `size_factor`
+/// (`min(f, 1)` unless `--job-size-factor` says otherwise).
+fn scale_generator(generator: &mut Table, f: f64, size_factor: f64) -> anyhow::Result<()> {
     let interarrival: sim_core::time::SimDuration = generator
         .get("mean_interarrival")
         .and_then(Value::as_str)
@@ -130,7 +131,7 @@ fn scale_generator(generator: &mut Table, f: f64) -> anyhow::Result<()> {
         for pair in sizes.iter_mut() {
             if let Some(size) = pair.as_array_mut().and_then(|p| p.first_mut()) {
                 let n = size.as_integer().context("a size is not an integer")? as f64;
-                let scaled = ((n * f.min(1.0) / 16.0).round() * 16.0).max(16.0);
+                let scaled = ((n * size_factor / 16.0).round() * 16.0).max(16.0);
                 *size = Value::Integer(scaled as i64);
             }
         }
