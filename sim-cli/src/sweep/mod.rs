@@ -681,13 +681,7 @@ fn dry_run(plan: &Plan, selected: &[usize], shard: Option<Shard>, base: &str) ->
     columns.push(("runs", Align::Right));
     let mut t = Table::new(&columns);
     for (p, point) in plan.points.iter().enumerate() {
-        let mut row = vec![hex(point.id)];
-        row.extend(
-            plan.axes
-                .iter()
-                .zip(&point.values)
-                .map(|(a, &v)| a.display[v].clone()),
-        );
+        let mut row = tables::point_cells(plan, point);
         row.push(per_point[p].to_string());
         t.push(row);
     }

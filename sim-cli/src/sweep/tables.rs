@@ -229,13 +229,7 @@ pub fn aggregate_csv(plan: &Plan, stats: &[PointStats], figures: &[&str]) -> Str
     let mut t = Table::new(&columns);
     for s in stats {
         let point = &plan.points[s.point];
-        let mut row = vec![hex(point.id)];
-        row.extend(
-            plan.axes
-                .iter()
-                .zip(&point.values)
-                .map(|(a, &v)| a.display[v].clone()),
-        );
+        let mut row = point_cells(plan, point);
         row.push(s.n.to_string());
         for f in &s.figures {
             row.extend([number(f.mean), number(f.sd), number(f.ci95)]);
@@ -243,6 +237,18 @@ pub fn aggregate_csv(plan: &Plan, stats: &[PointStats], figures: &[&str]) -> Str
         t.push(row);
     }
     t.to_csv()
+}
+
+/// A point's first cells in a table: its id, then each axis's value as displayed.
+pub fn point_cells(plan: &Plan, point: &super::plan::Point) -> Vec<String> {
+    let mut row = vec![hex(point.id)];
+    row.extend(
+        plan.axes
+            .iter()
+            .zip(&point.values)
+            .map(|(a, &v)| a.display[v].clone()),
+    );
+    row
 }
 
 /// Six decimals, never `-0.000000`; empty when undefined.

@@ -113,6 +113,21 @@ impl Catalog {
             .map(|(_, curve)| curve)
     }
 
+    /// The id of accelerator `name`, or an error at `catalog.accelerators.<name>` saying
+    /// that `what` (e.g. "a power-capping curve") needs a kind of the catalog.
+    fn known_accelerator(&self, name: &str, what: &str) -> Result<AccelKindId, ModelError> {
+        self.accelerator_id(name).ok_or_else(|| {
+            ModelError::new(
+                &["catalog", "accelerators", name],
+                format!("unknown accelerator {name:?}: {what} needs a kind of the catalog; add the kind first"),
+            )
+            .with_suggestion(closest(
+                name,
+                self.accelerators.iter().map(|a| a.name.as_str()),
+            ))
+        })
+    }
+
     /// Gives accelerator `name` its own power-capping curve (`None` removes it, so it
     /// follows its site's curve again). Errors with a suggestion when `name` is not a
     /// kind of the catalog.
@@ -133,19 +148,7 @@ impl Catalog {
         name: &str,
         curve: Option<Arc<CapCurve>>,
     ) -> Result<(), ModelError> {
-        let Some(id) = self.accelerator_id(name) else {
-            return Err(ModelError::new(
-                &["catalog", "accelerators", name],
-                format!(
-                    "unknown accelerator {name:?}: a power-capping curve needs a kind of the \
-                     catalog; add the kind first"
-                ),
-            )
-            .with_suggestion(closest(
-                name,
-                self.accelerators.iter().map(|a| a.name.as_str()),
-            )));
-        };
+        let id = self.known_accelerator(name, "a power-capping curve")?;
         self.cap_curves.retain(|(k, _)| *k != id);
         if let Some(curve) = curve {
             let at = self.cap_curves.partition_point(|(k, _)| *k < id);
@@ -202,19 +205,7 @@ impl Catalog {
         provenance: Provenance,
     ) -> Result<(), ModelError> {
         let path = ["catalog", "accelerators", name, "failure_rate_factor"];
-        let Some(id) = self.accelerator_id(name) else {
-            return Err(ModelError::new(
-                &path[..3],
-                format!(
-                    "unknown accelerator {name:?}: a failure-rate factor needs a kind of the \
-                     catalog; add the kind first"
-                ),
-            )
-            .with_suggestion(closest(
-                name,
-                self.accelerators.iter().map(|a| a.name.as_str()),
-            )));
-        };
+        let id = self.known_accelerator(name, "a failure-rate factor")?;
         if !(factor.is_finite() && factor >= 0.0) {
             return Err(ModelError::new(
                 &path,
