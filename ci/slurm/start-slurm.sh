@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts a one-node Slurm cluster on this machine for sim-cli/tests/slurm.rs.
+# Starts a one-node Slurm cluster on this machine for sim-cli/tests/it/slurm.rs.
 #
 # As root: installs Debian's slurm-wlm and munge if missing, writes a minimal slurm.conf for
 # this host (the node's CPUs and memory from `slurmd -C`, everything on 127.0.0.1, no

@@ -7,12 +7,12 @@
 //! ones (parse the file with the `toml` crate, replace a value with an extreme, delete,
 //! duplicate or rename a key, add an unknown one, grow an array or a nesting, add sweep
 //! axes; then write it back). The binary `fabricsim-fuzz` runs each input through
-//! `fabricsim_cli::fuzzing` and records every panic, hang, huge allocation or unclear
+//! `sim_study::fuzzing` and records every panic, hang, huge allocation or unclear
 //! error; `fuzz/tests/` property-tests the same mutators.
 //!
 //! ```text
 //! corpus --pick a seed--> mutate (1..=4 stacked ops, deterministic RNG) --> input
-//!        --> fabricsim_cli::fuzzing::{scenario, sweep} --> Ok | Err(message) | finding
+//!        --> sim_study::fuzzing::{scenario, sweep} --> Ok | Err(message) | finding
 //! ```
 //!
 //! Every input is a function of (seed, index): [`input_rng`] seeds a fresh RNG per input,

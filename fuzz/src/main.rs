@@ -1,5 +1,5 @@
 //! `fabricsim-fuzz`: runs mutated scenario and sweep files through
-//! `fabricsim_cli::fuzzing` and records every panic, hang, huge allocation or unclear
+//! `sim_study::fuzzing` and records every panic, hang, huge allocation or unclear
 //! error as a regression file.
 //!
 //! ```text
@@ -23,9 +23,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use cap::Cap;
-use fabricsim_cli::fuzzing::{self, Outcome};
-use fabricsim_cli::sim_models::policy::Registry;
 use sim_fuzz::{Corpus, Target, input_rng, mutate};
+use sim_models::policy::Registry;
+use sim_study::fuzzing::{self, Outcome};
 
 #[global_allocator]
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);

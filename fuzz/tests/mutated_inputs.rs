@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use fabricsim_cli::fuzzing::{self, Outcome};
-use fabricsim_cli::sim_models::policy::Registry;
 use proptest::prelude::*;
 use sim_fuzz::{Corpus, Target, input_rng, mutate};
+use sim_models::policy::Registry;
+use sim_study::fuzzing::{self, Outcome};
 
 static CORPUS: LazyLock<Corpus> = LazyLock::new(|| {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

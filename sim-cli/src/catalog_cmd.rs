@@ -6,8 +6,8 @@ use sim_models::network::{RttModel, great_circle_km};
 use sim_models::policy::Registry;
 
 use crate::args::{CatalogArgs, CatalogWhat};
-use crate::output::table::{Align, Table};
-use crate::validate::basis_mark;
+use sim_report::describe::basis_mark;
+use sim_report::table::{Align, Table};
 
 /// Renders the requested catalog listing of `registry`'s catalog.
 pub fn render(args: &CatalogArgs, registry: &Registry) -> anyhow::Result<String> {

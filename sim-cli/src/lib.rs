@@ -52,22 +52,9 @@
 mod args;
 mod bench;
 mod catalog_cmd;
-mod compare;
-#[doc(hidden)]
-pub mod fuzzing;
-mod guard;
 mod models_cmd;
-mod output;
-mod parallel;
-mod resolve;
 mod run;
-mod scenario;
-mod sweep;
 mod validate;
-// ---- Extension point: `mod report;`, `mod plots;` and `mod slurm;` go here. ----
-mod plots;
-mod report;
-mod slurm;
 
 use std::process::ExitCode;
 
@@ -76,6 +63,9 @@ use clap::Parser;
 pub use sim_core;
 pub use sim_models;
 use sim_models::policy::Registry;
+use sim_report::out::{emit, report_problems};
+use sim_scenario::{guard, resolve, scenario};
+use sim_study::{compare_policies, slurm, sweep};
 
 use args::{BenchCommand, Cli, Command};
 
@@ -138,25 +128,6 @@ fn io_hint(err: &anyhow::Error) -> Option<String> {
     })
 }
 
-/// Writes `text` to stdout. A closed pipe (`fabricsim run | head`) is not an error worth
-/// a panic: the rest of the output is dropped quietly.
-fn emit(text: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-}
-
-/// Prints every problem of a scenario file and returns exit code 2.
-fn report_problems(name: &str, diagnostics: &scenario::Diagnostics) -> ExitCode {
-    eprintln!("{diagnostics}");
-    eprintln!(
-        "error: {} problem{} in {name}",
-        diagnostics.len(),
-        if diagnostics.len() == 1 { "" } else { "s" }
-    );
-    ExitCode::from(2)
-}
-
 fn run(cli: &Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Run(args) => {
@@ -165,11 +136,11 @@ fn run(cli: &Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
                 Ok(resolved) => resolved,
                 Err(diagnostics) => return Ok(report_problems(&source.name, &diagnostics)),
             };
-            guard::check(&resolved, &args.limits)?;
+            guard::check(&resolved, &args.limits.limits())?;
             if let Some(dir) = &args.out {
-                run::check_out_folder(dir)?;
+                sim_report::out::check_out_folder(dir)?;
             }
-            let output = run::simulate(&resolved, resolved.policies()?)?;
+            let output = sim_scenario::simulate::simulate(&resolved, resolved.policies()?)?;
             emit(&run::render(&resolved, &output));
             if let Some(dir) = &args.out {
                 let written =
@@ -206,15 +177,13 @@ fn run(cli: &Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
         }
         Command::ComparePolicies(args) => {
             let source = resolve::load(Some(&args.file))?;
-            compare::run(&source, args, registry)
+            compare_policies::run(&source, args, registry)
         }
         Command::Sweep(args) => sweep::sweep(args, registry),
         Command::Merge(args) => sweep::merge(args),
         Command::Compare(args) => sweep::compare(args),
-        // ---- Extension point: the `report` and `slurm` arms go here
-        // (`Command::Report(args) => ...`, `Command::Slurm(args) => ...`). ----
         Command::Report(args) => {
-            let path = report::write_report(&args.dir)?;
+            let path = sim_report::report::write_report(&args.dir)?;
             emit(&format!("wrote {}\n", path.display()));
             Ok(ExitCode::SUCCESS)
         }

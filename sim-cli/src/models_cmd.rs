@@ -3,43 +3,8 @@
 
 use sim_models::policy::Registry;
 
-use crate::output::table::{Align, Table};
-
-/// One kind of model in the registry and its entries.
-pub struct Section<'r> {
-    /// `placement`, `failover` or `failure-model` (the `kind` column of the CSV).
-    pub kind: &'static str,
-    /// Heading, e.g. `Placement policies`.
-    pub title: &'static str,
-    /// Where a scenario names one, e.g. `[policy] placement`.
-    pub key: &'static str,
-    /// `(name, summary)`, sorted by name.
-    pub entries: Vec<(&'r str, &'r str)>,
-}
-
-/// The registry's placement policies, failover policies and failure models, in that order.
-pub fn sections(registry: &Registry) -> [Section<'_>; 3] {
-    [
-        Section {
-            kind: "placement",
-            title: "Placement policies",
-            key: "[policy] placement",
-            entries: registry.placements().collect(),
-        },
-        Section {
-            kind: "failover",
-            title: "Failover policies",
-            key: "[policy] failover",
-            entries: registry.failovers().collect(),
-        },
-        Section {
-            kind: "failure-model",
-            title: "Failure models",
-            key: "[failures] model",
-            entries: registry.failure_models().collect(),
-        },
-    ]
-}
+use sim_report::table::{Align, Table};
+use sim_scenario::models::sections;
 
 /// The three lists as aligned tables, or with `csv` one table `kind,name,summary`.
 pub fn render(registry: &Registry, csv: bool) -> String {

@@ -7,40 +7,18 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::Instant;
 
-use anyhow::Context as _;
 use sim_core::time::SimTime;
 use sim_models::sim::serving::Fidelity;
-use sim_models::sim::{Cause, Policies, RunSummary, TrainingSim};
-
-use crate::output::records;
-use crate::output::serving::{self as serving_out, Counts, RequestNames};
-use crate::output::table::{Align, Table};
-use crate::resolve::Resolved;
-
-/// The outcome of a run: the summary and how long it took.
-pub struct RunOutput {
-    /// What the model reports.
-    pub summary: RunSummary,
-    /// Wall time of the simulation itself, s.
-    pub wall_s: f64,
-}
-
-/// Simulates `r` to its horizon under `policies` (fresh ones: [`Resolved::policies`]).
-pub fn simulate(r: &Resolved, policies: Policies) -> anyhow::Result<RunOutput> {
-    let run = r.training_run();
-    let model = TrainingSim::new(run, policies).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!("the scenario cannot run:\n{}", lines.join("\n"))
-    })?;
-    let start = Instant::now();
-    let summary = model.run();
-    Ok(RunOutput {
-        summary,
-        wall_s: start.elapsed().as_secs_f64(),
-    })
-}
+use sim_models::sim::{Cause, RunSummary};
+use sim_report::describe::policies_line;
+use sim_report::out::{write_atomically, write_bytes_atomically};
+use sim_report::records;
+use sim_report::serving::{self as serving_out, Counts, RequestNames};
+use sim_report::summary::summary_fields;
+use sim_report::table::{Align, Table};
+use sim_scenario::resolve::Resolved;
+use sim_scenario::simulate::RunOutput;
 
 /// The cause of an interruption as text: a failure category or `outage:<kind>`.
 fn cause_name(summary: &RunSummary, cause: Cause) -> String {
@@ -55,19 +33,6 @@ fn opt_h(t: Option<SimTime>) -> String {
     t.map_or_else(
         || "-".to_owned(),
         |t| format!("{:.1}", t.as_secs_f64() / 3600.0),
-    )
-}
-
-/// The policies in force, one line: `placement first-fit, failover restart` (parameters
-/// in parentheses, e.g. `failover threshold (max_wait="2h")`).
-pub fn policies_line(r: &Resolved) -> String {
-    let p = &r.policy;
-    format!(
-        "placement {}{}, failover {}{}",
-        p.placement,
-        crate::output::records::params_note(&p.placement_params),
-        p.failover,
-        crate::output::records::params_note(&p.failover_params),
     )
 }
 
@@ -193,7 +158,7 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         let _ = writeln!(
             text,
             "\nServices ({})",
-            crate::validate::serving_setup(&r.serving)
+            sim_report::describe::serving_setup(&r.serving)
         );
         let horizon_s = r.scenario.horizon.as_secs_f64();
         text.push_str(&serving_out::services_table(&s.services, horizon_s));
@@ -230,90 +195,6 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         s.events as f64 / out.wall_s.max(1e-9),
     );
     text
-}
-
-/// The columns of `summary.csv` every run has, in order; with services the
-/// [`serving_out::SUMMARY_COLUMNS`] follow. `scenario` and `seed` say which run it was;
-/// every other column is a figure (a number, or empty where undefined).
-pub const SUMMARY_COLUMNS: [&str; 21] = [
-    "scenario",
-    "seed",
-    "horizon_h",
-    "accelerators",
-    "jobs",
-    "jobs_completed",
-    "jct_mean_h",
-    "goodput_eflop",
-    "ettr",
-    "lost_accel_h",
-    "interruptions",
-    "planned_interruptions",
-    "util",
-    "accel_hours",
-    "cost_usd",
-    "egress_usd",
-    "energy_mwh",
-    "co2_t",
-    "throttled_accel_h",
-    "preemptions",
-    "events",
-];
-
-/// Every column of `summary.csv` as (name, formatted value), in file order: the
-/// [`SUMMARY_COLUMNS`], then, when the scenario has services, the serving ones. The one
-/// place the figures of a run are named and formatted (`fabricsim sweep` writes the same
-/// cells to `runs.csv`).
-pub fn summary_fields(r: &Resolved, s: &RunSummary) -> Vec<(&'static str, String)> {
-    let completed: Vec<f64> = s.jobs.iter().filter_map(|j| j.jct_h()).collect();
-    let jct_mean = if completed.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "{:.6}",
-            completed.iter().sum::<f64>() / completed.len() as f64
-        )
-    };
-    let values: [String; SUMMARY_COLUMNS.len()] = [
-        r.scenario.name.clone().unwrap_or_default(),
-        r.scenario.seed.to_string(),
-        format!("{:.6}", r.scenario.horizon.as_hours_f64()),
-        r.fabric.accelerator_count().to_string(),
-        s.jobs.len().to_string(),
-        completed.len().to_string(),
-        jct_mean,
-        format!("{:.6}", s.goodput_eflop()),
-        s.mean_ettr()
-            .map_or_else(String::new, |e| format!("{e:.6}")),
-        format!("{:.6}", s.lost_accel_h()),
-        s.unexpected_interruptions().to_string(),
-        s.jobs
-            .iter()
-            .map(|j| j.planned_interruptions())
-            .sum::<u32>()
-            .to_string(),
-        format!("{:.6}", s.utilisation),
-        format!("{:.6}", s.accel_hours()),
-        format!("{:.2}", s.cost_usd()),
-        format!("{:.2}", s.egress_usd()),
-        format!("{:.6}", s.energy_mwh()),
-        format!("{:.6}", s.co2_t()),
-        format!("{:.6}", s.throttled_accel_h()),
-        s.jobs
-            .iter()
-            .map(|j| j.preemptions)
-            .sum::<u32>()
-            .to_string(),
-        s.events.to_string(),
-    ];
-    let mut fields: Vec<(&'static str, String)> = SUMMARY_COLUMNS.into_iter().zip(values).collect();
-    if let Some(total) = &s.serving {
-        fields.extend(serving_out::summary_columns(
-            &s.services,
-            total,
-            Counts::of(r.serving.fidelity),
-        ));
-    }
-    fields
 }
 
 /// `summary.csv`: one header row and one row of every figure (deterministic: no wall time);
@@ -456,7 +337,7 @@ fn sample_power(
 /// names: `summary.csv`, `interruptions.csv`, `power.csv` (at `power_resolution`, if
 /// given), `components.csv`, `decisions.csv` (when `[policy] decisions = true`), the
 /// [`serving_files`], and the charts drawn from those files
-/// ([`crate::report::run_charts`]: `power.svg`, `power.png`, `timeline.svg`,
+/// ([`sim_report::report::run_charts`]: `power.svg`, `power.png`, `timeline.svg`,
 /// `timeline.png`, each pair only when it has something to show).
 pub fn write_outputs(
     dir: &Path,
@@ -474,7 +355,7 @@ pub fn write_outputs(
         files.push(("decisions.csv", records::decisions_csv(&s.decisions)));
     }
     files.extend(serving_files(r, s));
-    let charts = crate::report::run_charts(&files)?;
+    let charts = sim_report::report::run_charts(&files)?;
     for (name, text) in &files {
         write_atomically(dir, name, text)?;
     }
@@ -486,36 +367,4 @@ pub fn write_outputs(
         .map(|(name, _)| name)
         .chain(charts.into_iter().map(|(name, _)| name))
         .collect())
-}
-
-/// Writes `text` to `dir/name` through a temporary file and a rename, so a reader never
-/// sees a half-written file and an interrupted run leaves the previous file intact.
-pub fn write_atomically(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
-    write_bytes_atomically(dir, name, text.as_bytes())
-}
-
-/// Refuses `dir` as an output folder when it is a file: creating it would fail with the
-/// operating system's "File exists" or "Not a directory", which does not say what to do.
-/// Commands call it before they run anything, so a typo does not waste a long run.
-pub fn check_out_folder(dir: &Path) -> anyhow::Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        anyhow::bail!(
-            "the output folder {} is a file, not a folder: give --out the path of a folder (it \
-             is created if missing), or move the file away",
-            dir.display()
-        );
-    }
-    Ok(())
-}
-
-/// [`write_atomically`] for bytes (a PNG chart).
-pub fn write_bytes_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
-    check_out_folder(dir)?;
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("creating output folder {}", dir.display()))?;
-    let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
 }

@@ -4,11 +4,10 @@ use std::fmt::Write as _;
 
 use sim_core::time::SimTime;
 use sim_models::inference::service::{Arrivals, Service};
-use sim_models::network::RttBasis;
-use sim_models::sim::serving::{Fidelity, ServingRun};
+use sim_report::describe::{basis_mark, serving_setup};
 
-use crate::output::table::{Align, Table};
-use crate::resolve::Resolved;
+use sim_report::table::{Align, Table};
+use sim_scenario::resolve::Resolved;
 
 /// The resolved summary: accelerators per cloud and kind, power per site against its cap,
 /// totals, the RTT matrix between the sites in use, and the inference services.
@@ -46,7 +45,7 @@ pub fn summary(r: &Resolved) -> String {
     let _ = writeln!(
         out,
         "policies: {}{}\n",
-        crate::run::policies_line(r),
+        sim_report::describe::policies_line(r),
         match r.policy.decisions {
             Some(n) => format!(", decisions kept ({n} options each)"),
             None => String::new(),
@@ -159,34 +158,17 @@ pub fn summary(r: &Resolved) -> String {
 /// The resource guard's estimate of a run: events and memory per source, and the totals
 /// against the default limits.
 fn cost(r: &Resolved) -> String {
-    let e = crate::guard::estimate_of(r);
+    let e = sim_scenario::guard::estimate_of(r);
     let mut out = format!(
         "\nestimated cost of a run: {} events, {} of memory (refused above --max-events and \
          --max-memory, default 2e9 and 8 GiB)\n",
-        crate::guard::sci(e.events()),
-        crate::guard::size(e.memory_bytes()),
+        sim_scenario::guard::sci(e.events()),
+        sim_scenario::guard::size(e.memory_bytes()),
     );
-    for line in crate::guard::lines(&e) {
+    for line in sim_scenario::guard::lines(&e) {
         let _ = writeln!(out, "  {line}");
     }
     out
-}
-
-/// The serving setup in a few words: fidelity, sampling and partitions.
-pub fn serving_setup(serving: &ServingRun) -> String {
-    let fidelity = match serving.fidelity {
-        Fidelity::Request if serving.sample_every > 0 => format!(
-            "request fidelity, 1 request in {} kept for requests.csv",
-            serving.sample_every
-        ),
-        Fidelity::Request => "request fidelity".to_owned(),
-        Fidelity::Flow { interval } => format!("flow fidelity, {interval} intervals"),
-    };
-    let n = serving.partitions.partitions().len();
-    format!(
-        "{fidelity}; {n} network partition{} planned or drawn",
-        if n == 1 { "" } else { "s" }
-    )
 }
 
 /// Per service, its replicas and what the roofline model makes of them: prefill time of
@@ -335,17 +317,5 @@ impl Load {
             rate_per_s: requests / horizon_s,
             tokens_per_s: requests * output / horizon_s,
         }
-    }
-}
-
-/// One-letter mark of where an RTT comes from.
-pub fn basis_mark(basis: RttBasis) -> &'static str {
-    match basis {
-        RttBasis::Measured => "m",
-        RttBasis::CatalogEstimate => "e",
-        RttBasis::SameRegion => "r",
-        RttBasis::SameMetro => "x",
-        RttBasis::GreatCircle => "g",
-        RttBasis::Scenario => "s",
     }
 }

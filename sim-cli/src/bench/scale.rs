@@ -17,7 +17,7 @@ use anyhow::Context as _;
 use toml::{Table, Value};
 
 use crate::args::ScaleArgs;
-use crate::resolve::{self, Source};
+use sim_scenario::resolve::{self, Source};
 
 /// The template: the gigawatt scenario.
 const TEMPLATE: &str = include_str!("../../../experiments/gigawatt/scenario.toml");
@@ -154,8 +154,8 @@ pub fn run(args: &ScaleArgs, registry: &sim_models::policy::Registry) -> anyhow:
     let resolved = resolve::resolve(&source, None, registry)
         .map_err(|d| anyhow::anyhow!("the generated scenario is invalid:\n{d}"))?;
     let resolve_s = start.elapsed().as_secs_f64();
-    let estimate = crate::guard::estimate_of(&resolved);
-    let output = crate::run::simulate(&resolved, resolved.policies()?)?;
+    let estimate = sim_scenario::guard::estimate_of(&resolved);
+    let output = sim_scenario::simulate::simulate(&resolved, resolved.policies()?)?;
     let wall_s = start.elapsed().as_secs_f64();
     let s = &output.summary;
     let mut line = format!(
