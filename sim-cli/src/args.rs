@@ -131,13 +131,6 @@ pub enum Command {
     /// have no point in common (nothing could be compared).
     #[command(verbatim_doc_comment)]
     Compare(sim_study::args::CompareSweepsArgs),
-    // ---- Extension point: the `report` and `slurm` commands. -----------------------------
-    // Add their variants here (e.g. `Report(ReportArgs)`, `Slurm(SlurmArgs)`, with
-    // `#[command(verbatim_doc_comment)]` and an Example line like the others), their
-    // argument structs below `CompareSweepsArgs`, and their arms in `lib.rs` `run` at the
-    // matching marker. A sweep output folder is read with `fabricsim_cli`'s `sweep`
-    // module: see docs/sweep-format.md for the files it holds.
-    // ---------------------------------------------------------------------------------------
     /// Write DIR/report.html: one self-contained page (tables and charts inline) from the
     /// files a run, a sweep or a policy comparison wrote in DIR.
     ///
