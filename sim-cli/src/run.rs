@@ -36,12 +36,25 @@ fn opt_h(t: Option<SimTime>) -> String {
     )
 }
 
-/// The printed summary.
+/// The printed summary: the run's header, then per job, per failure category, per site
+/// and cloud, the commitments, the services and the fleet's totals.
 pub fn render(r: &Resolved, out: &RunOutput) -> String {
     let s = &out.summary;
     let mut text = String::new();
+    header(&mut text, r, s);
+    jobs_table(&mut text, s);
+    categories_table(&mut text, s);
+    sites_tables(&mut text, s);
+    commitments_table(&mut text, s);
+    services_table(&mut text, r, s);
+    fleet_lines(&mut text, s, out.wall_s);
+    text
+}
+
+/// What ran: scenario, jobs, horizon, fleet, seed, failures, outages and the policies.
+fn header(text: &mut String, r: &Resolved, s: &RunSummary) {
     let _ = writeln!(
-        text,
+        *text,
         "scenario {}: {} jobs over {} on {} accelerators, seed {}, failures {}, {} outages planned or drawn",
         r.scenario.name.as_deref().unwrap_or("(unnamed)"),
         s.jobs.len(),
@@ -52,6 +65,10 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         r.outages.len(),
     );
     let _ = writeln!(text, "policies: {}\n", policies_line(r));
+}
+
+/// One row per job: times, interruptions, lost work, ETTR, goodput, cost and energy.
+fn jobs_table(text: &mut String, s: &RunSummary) {
     let mut jobs = Table::new(&[
         ("job", Align::Left),
         ("accels", Align::Right),
@@ -87,7 +104,10 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         ]);
     }
     text.push_str(&jobs.to_text());
+}
 
+/// Interruptions per failure category (only the categories that occurred).
+fn categories_table(text: &mut String, s: &RunSummary) {
     let by_category = s.interruptions_by_category();
     if by_category.iter().any(|&n| n > 0) {
         text.push_str("\nInterruptions by failure category\n");
@@ -99,6 +119,10 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         }
         text.push_str(&t.to_text());
     }
+}
+
+/// Energy, carbon and throttling per site, then energy and carbon per cloud.
+fn sites_tables(text: &mut String, s: &RunSummary) {
     text.push_str("\nEnergy and carbon per site\n");
     let mut sites = Table::new(&[
         ("site", Align::Left),
@@ -132,6 +156,10 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         .map(|(c, mwh, t)| format!("{c} {mwh:.0} MWh / {t:.0} t CO2"))
         .collect();
     let _ = writeln!(text, "Per cloud: {}", per_cloud.join(", "));
+}
+
+/// Each cloud commitment's burn-down, pro-rated to the simulated window.
+fn commitments_table(text: &mut String, s: &RunSummary) {
     if !s.commitments.is_empty() {
         text.push_str("\nCommitted spend (pro-rated to the simulated window)\n");
         let mut t = Table::new(&[
@@ -154,6 +182,10 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         }
         text.push_str(&t.to_text());
     }
+}
+
+/// The services' table, when the scenario has services.
+fn services_table(text: &mut String, r: &Resolved, s: &RunSummary) {
     if !r.serving.services.is_empty() {
         let _ = writeln!(
             text,
@@ -163,9 +195,13 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         let horizon_s = r.scenario.horizon.as_secs_f64();
         text.push_str(&serving_out::services_table(&s.services, horizon_s));
     }
+}
+
+/// The fleet's totals, checkpoint migrations and the engine's speed.
+fn fleet_lines(text: &mut String, s: &RunSummary, wall_s: f64) {
     let completed = s.jobs.iter().filter(|j| j.completed_at.is_some()).count();
     let _ = writeln!(
-        text,
+        *text,
         "\nFleet: {completed}/{} jobs completed, utilisation {:.1}%, {:.0} accelerator-hours lost, \
          goodput {:.1} EFLOP, on-demand cost ${:.1}M + WAN egress ${:.2}M, {:.0} MWh, {:.0} t CO2, \
          mean ETTR {}",
@@ -188,13 +224,12 @@ pub fn render(r: &Resolved, out: &RunOutput) -> String {
         );
     }
     let _ = writeln!(
-        text,
+        *text,
         "Engine: {} events in {:.3} s wall ({:.0} events/s)",
         s.events,
-        out.wall_s,
-        s.events as f64 / out.wall_s.max(1e-9),
+        wall_s,
+        s.events as f64 / wall_s.max(1e-9),
     );
-    text
 }
 
 /// `summary.csv`: one header row and one row of every figure (deterministic: no wall time);

@@ -13,6 +13,19 @@ use sim_scenario::resolve::Resolved;
 /// totals, the RTT matrix between the sites in use, and the inference services.
 pub fn summary(r: &Resolved) -> String {
     let mut out = String::new();
+    header(&mut out, r);
+    kinds_table(&mut out, r);
+    power_tables(&mut out, r);
+    rtt_matrix(&mut out, r);
+    if !r.serving.services.is_empty() {
+        out.push_str(&services(r));
+    }
+    out.push_str(&cost(r));
+    out
+}
+
+/// The scenario, its horizon, seed and fleet, its jobs, failures, outages and policies.
+fn header(out: &mut String, r: &Resolved) {
     let s = &r.scenario;
     let f = &r.fabric;
     let _ = writeln!(
@@ -51,7 +64,11 @@ pub fn summary(r: &Resolved) -> String {
             None => String::new(),
         }
     );
+}
 
+/// Accelerators per cloud and kind, with their peak compute and IT power.
+fn kinds_table(out: &mut String, r: &Resolved) {
+    let f = &r.fabric;
     out.push_str("Accelerators per cloud and kind\n");
     let mut kinds = Table::new(&[
         ("cloud", Align::Left),
@@ -72,7 +89,11 @@ pub fn summary(r: &Resolved) -> String {
         ]);
     }
     out.push_str(&kinds.to_text());
+}
 
+/// Peak power per site against its cap, the fleet's totals and the sites over their cap.
+fn power_tables(out: &mut String, r: &Resolved) {
+    let f = &r.fabric;
     out.push_str("\nPower per site (peak: every accelerator at TDP)\n");
     let mut sites = Table::new(&[
         ("site", Align::Left),
@@ -124,7 +145,11 @@ pub fn summary(r: &Resolved) -> String {
             over.join(", ")
         );
     }
+}
 
+/// Round-trip times between the sites, each marked with where it comes from.
+fn rtt_matrix(out: &mut String, r: &Resolved) {
+    let f = &r.fabric;
     let _ = writeln!(
         out,
         "\nRound-trip time between sites, ms (m measured, e catalog estimate, r same region, \
@@ -148,11 +173,6 @@ pub fn summary(r: &Resolved) -> String {
         matrix.push(row);
     }
     out.push_str(&matrix.to_text());
-    if !r.serving.services.is_empty() {
-        out.push_str(&services(r));
-    }
-    out.push_str(&cost(r));
-    out
 }
 
 /// The resource guard's estimate of a run: events and memory per source, and the totals
