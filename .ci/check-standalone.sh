@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The repository stands alone: no tracked file outside .ci/ may point a reader at the
-# workshop's shared/ folder (shared/bench, shared/reference or ../shared), which a clone
-# does not have. Cite the original source instead, or carry the fact into the repository.
+# The repository stands alone: no tracked file outside .ci/ may point a reader at a shared/
+# folder next to the repository (shared/bench, shared/reference or ../shared), which only
+# some development machines have and a clone does not. Cite the original source instead,
+# or carry the fact into the repository.
 # Exits 1 and lists every offending line; exits 2 if git grep itself fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
