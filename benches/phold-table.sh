@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PHOLD side by side, as shared/bench/PHOLD.md measures it: a fresh process per run, one
+# PHOLD side by side, as benches/PHOLD.md measures it: a fresh process per run, one
 # warm-up run discarded, then RUNS counted runs per engine and point, engines interleaved
 # run by run so they see the same machine state. Prints a markdown table of median
 # events/s (min-max), the ratios of medians, and peak RSS.

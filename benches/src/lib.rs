@@ -1,4 +1,4 @@
-//! Baselines for fabricsim's engine benchmark, PHOLD (`shared/bench/PHOLD.md`).
+//! Baselines for fabricsim's engine benchmark, PHOLD (`benches/PHOLD.md`).
 //!
 //! The criterion bench `benches/phold.rs` runs the same PHOLD workload on three engines and
 //! reports events per second of the timed loop only (setup is excluded):

@@ -263,7 +263,7 @@ pub enum CatalogWhat {
 /// The `bench` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
-    /// PHOLD/hold engine benchmark (shared/bench/PHOLD.md); prints one line of key=value figures.
+    /// PHOLD/hold engine benchmark (benches/PHOLD.md); prints one line of key=value figures.
     ///
     /// Example: fabricsim bench phold --entities 100000 --per-entity 10 --events 10000000
     ///

@@ -27,7 +27,7 @@
 //! * **Statistics** ([`stats`]): Welford mean/variance with confidence intervals,
 //!   time-weighted averages of piecewise-constant signals, counters, and a latency quantile
 //!   sketch with a stated relative-error bound.
-//! * **Benchmark** ([`phold`]): the PHOLD hold model of `shared/bench/PHOLD.md`, on this
+//! * **Benchmark** ([`phold`]): the PHOLD hold model of `benches/PHOLD.md`, on this
 //!   engine, with the bit-exact reference mode.
 //!
 //! ```text

@@ -1,4 +1,4 @@
-//! PHOLD/hold, the engine benchmark of `shared/bench/PHOLD.md`: a constant pending set where
+//! PHOLD/hold, the engine benchmark of `benches/PHOLD.md`: a constant pending set where
 //! every processed event schedules exactly one successor.
 //!
 //! The draws (delay, then target) are shared by every engine the benchmarks compare, so that
@@ -205,7 +205,7 @@ impl<D: PholdDraws> Model for PholdModel<D> {
 /// let cfg = PholdConfig { entities: 1000, per_entity: 1, events: 100_000, seed: 42 };
 /// let mut run = EnginePhold::new(&cfg, ReferenceDraws::new(cfg.seed)).unwrap();
 /// let report = run.run();
-/// // Integer-time reference values of shared/bench/PHOLD.md.
+/// // Integer-time reference values of benches/PHOLD.md.
 /// assert_eq!(report.final_clock_ticks, 99_447_392_183);
 /// assert_eq!(report.checksum, 50_058_677);
 /// ```

@@ -16,7 +16,7 @@ pub const fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The SplitMix64 generator exactly as `shared/bench/PHOLD.md` specifies it:
+/// The SplitMix64 generator exactly as `benches/PHOLD.md` specifies it:
 /// the state advances by `0x9E3779B97F4A7C15` and each output is [`mix64`] of the new state.
 ///
 /// ```

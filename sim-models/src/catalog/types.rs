@@ -14,7 +14,7 @@ pub struct CloudId(pub u16);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RegionId(pub u16);
 
-/// How far a value can be trusted (the `status` column of `shared/reference/`).
+/// How far a value can be trusted (the `status` column of the catalog's `data/*.csv`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum DataStatus {
@@ -51,7 +51,7 @@ pub struct Provenance {
     pub source: String,
 }
 
-/// One accelerator kind. Bandwidths follow `shared/reference/`: HBM in TB/s, scale-up in
+/// One accelerator kind. Units as in `data/README.md`: HBM in TB/s, scale-up in
 /// GB/s bidirectional per chip, scale-out in Gbit/s per chip; FLOP/s are dense.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AcceleratorSpec {

@@ -69,7 +69,7 @@
 //! # The built-in `llama3-h100` (`data/failures_llama3.csv`)
 //!
 //! Llama 3 405B pre-training saw 419 unexpected interruptions on 16,384 H100s in 54 days
-//! (Llama 3 paper Table 5; `shared/reference/failures_llama3.csv`). Each of the 18
+//! (*The Llama 3 Herd of Models*, Meta 2024, arXiv 2407.21783, Table 5). Each of the 18
 //! categories gets `rate = count / (16384 × 54 × 24 GPU-h)`, so the model reproduces
 //! every count in expectation at that scale (one interruption every 3.09 h). The 47
 //! planned interruptions (firmware, configuration) are not random failures: they belong to
@@ -94,7 +94,7 @@
 //! * Repair times, log-normal from a median and a 90th percentile. They govern when the
 //!   *capacity* returns, not when a job restarts: Crusoe reports detecting and replacing a
 //!   failed node from spares in < 5 min and Lablup a median retry after 11 min
-//!   (`shared/reference/failure_rates.csv`: `crusoe_autoclusters`, `lablup_b200`).
+//!   (crusoe.ai blog "AutoClusters"; Lablup technical report, arXiv 2605.09370).
 //!   * **R-gpu-swap** (GPU categories): median 24 h, p90 72 h: drain, diagnose, a
 //!     technician swaps the GPU or baseboard, burn-in.
 //!   * **R-host-fru** (host parts): median 12 h, p90 48 h: a field-replaceable unit; hot

@@ -4,8 +4,8 @@
 //! pipeline parallel; communication is not modelled here).
 //!
 //! * Prefill is compute bound: `prefill_s(n) = 2 x params x n / (chips x peak x mfu)`, the
-//!   `2 N` FLOPs per token rule (`inference_flops_rule` in `workload_facts.csv`, Kaplan et
-//!   al. 2020) without the attention term.
+//!   `2 N` FLOPs per token rule (Kaplan et al. 2020, *Scaling Laws for Neural Language
+//!   Models*) without the attention term.
 //! * A decode step reads all weights plus every sequence's KV cache once:
 //!   `memory_s = (params x bytes_per_param + batch x context x kv_bytes_per_token) /
 //!   (chips x hbm_bandwidth)`; it is also at least the compute time of `2 N` FLOPs per
@@ -16,7 +16,7 @@
 //!
 //! KV bytes per token is `2 (K and V) x layers x kv_heads x head_dim x bytes_per_value`
 //! ([`kv_bytes_per_token`]). For Llama 3 405B (126 layers, 8 KV heads of dimension 128,
-//! BF16; architecture from the Llama 3 Herd of Models paper, not in `workload_facts.csv`)
+//! BF16; architecture from the Llama 3 Herd of Models paper, arXiv 2407.21783)
 //! that is 516,096 B, about 0.5 MB per token: an estimate that ignores paging overhead.
 
 use crate::ModelError;

@@ -1,7 +1,8 @@
 //! How many tokens a request carries: prompt and output length distributions.
 //!
 //! The presets reproduce the Azure LLM inference traces of November 2023 (Splitwise,
-//! ISCA'24; `azure2023_*` rows of `shared/reference/workload_facts.csv`): a log-normal fitted
+//! ISCA'24; `Azure/AzurePublicDataset` `data/AzureLLMInferenceTrace_{code,conv}.csv`,
+//! commit 7909210, statistics computed from the raw CSVs): a log-normal fitted
 //! to each trace's published median and 90th percentile, truncated to its maximum. The
 //! fit is an estimate: it matches the median and p90 by construction, not the mean or the
 //! tail beyond p90.

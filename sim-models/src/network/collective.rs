@@ -22,7 +22,7 @@
 //! Units: catalog scale-up bandwidth is GB/s *bidirectional* per chip (NVLink, NeuronLink,
 //! ICI marketing figures), so a ring sees half of it per direction; scale-out is Gbit/s per
 //! chip and NIC line rates are already per direction (full duplex), so `β_out` is that
-//! figure / 8. Default hop latencies are estimates from the reference README: about
+//! figure / 8. Default hop latencies are estimates (no vendor datasheet figure): about
 //! 1 µs per scale-up hop and 5 µs per scale-out (RDMA) hop, the upper end of its 1-5 µs
 //! NIC-to-NIC range to leave room for software per step.
 
@@ -145,7 +145,7 @@ mod tests {
         (got - want).abs() <= 1e-12 * want.abs().max(1e-300)
     }
 
-    /// H100 SXM per `shared/reference/accelerators.csv`: 900 GB/s NVLink bidirectional,
+    /// H100 SXM per `data/accelerators.csv`: 900 GB/s NVLink bidirectional,
     /// 8 per domain, 400 Gbit/s per GPU.
     fn h100() -> AcceleratorSpec {
         AcceleratorSpec {

@@ -21,10 +21,10 @@
 //!    averaged);
 //! 2. a catalog row of status `estimate` ([`RttBasis::CatalogEstimate`]);
 //! 3. `a == b`: [`SAME_REGION_RTT_MS`] = 1 ms ([`RttBasis::SameRegion`], an estimate
-//!    between the reference's 0.9 ms same-zone and 1.6 ms cross-zone means);
+//!    between Azure's measured 0.9 ms same-zone and 1.6 ms cross-zone means);
 //! 4. one metro (same metro name, or centroids within [`SAME_METRO_RADIUS_KM`] = 50 km):
 //!    [`SAME_METRO_RTT_MS`] = 2 ms ([`RttBasis::SameMetro`], an estimate inside the
-//!    reference's 1-5 ms for cross-cloud same-metro pairs);
+//!    estimated 1-5 ms for cross-cloud same-metro pairs);
 //! 5. otherwise the great-circle estimate ([`RttBasis::GreatCircle`]):
 //!
 //! ```text

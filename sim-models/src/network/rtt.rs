@@ -14,14 +14,16 @@ use super::geo::{fibre_rtt_ms, great_circle_km};
 
 /// RTT between two sites in one region (different availability zones, usually), ms.
 ///
-/// An estimate between the reference README's Azure same-zone mean (0.9 ms) and cross-zone
-/// mean (1.6 ms), inside AWS's measured cross-AZ range (0.25-3.37 ms).
+/// An estimate between Azure's measured same-zone mean (0.9 ms) and cross-zone mean
+/// (1.6 ms; simonpainter.com `azure-latency-1`), inside AWS's measured cross-AZ range
+/// (0.25-3.37 ms; xkyle.com `Measuring-AWS-Region-and-AZ-Latency`).
 pub const SAME_REGION_RTT_MS: f64 = 1.0;
 
 /// RTT between two regions in one metro (usually of different clouds), ms.
 ///
-/// An estimate: the reference README gives 1-5 ms for AWS us-east-1 to Azure East US and
-/// 0.5-2 ms over the OCI-Azure interconnect; no cross-cloud same-metro RTT was measured.
+/// An estimate: 1-5 ms for AWS us-east-1 to Azure East US (an estimate itself) and
+/// 0.5-2 ms over the OCI-Azure interconnect (Oracle's claim, blogs.oracle.com); no
+/// cross-cloud same-metro RTT was measured.
 pub const SAME_METRO_RTT_MS: f64 = 2.0;
 
 /// Two regions whose metro centroids are at most this far apart, km, are in one metro
@@ -481,7 +483,7 @@ mod tests {
         }
     }
 
-    /// Azure regions of `shared/reference/cloud_regions.csv` plus two other clouds.
+    /// Azure regions of `data/regions.csv` plus two other clouds.
     fn regions() -> Vec<RegionSpec> {
         vec![
             region("azure", "eastus", "Virginia", 36.67, -78.39), // 0
@@ -498,7 +500,7 @@ mod tests {
         ]
     }
 
-    /// Rows of `shared/reference/region_rtt_ms.csv` between the regions above, plus one
+    /// Azure P95 RTTs (as in `data/region_rtt.csv`) between the regions above, plus one
     /// zone-level row that names no region.
     fn measured() -> Vec<MeasuredRtt> {
         let az = |r: &'static str| ("azure", r);

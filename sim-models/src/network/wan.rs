@@ -23,12 +23,13 @@ use super::spec::NetworkSpec;
 use super::transfer::TransferParams;
 use sim_core::time::SimDuration;
 
-/// Inter-AZ transfer price in one direction, USD per GB (AWS, Azure and GCP alike; see
-/// `egress_pricing.csv`). Both directions are billed, so a transfer between two sites of
-/// one region costs twice this.
+/// Inter-AZ transfer price in one direction, USD per GB (AWS, Azure and GCP alike;
+/// third-party compilation: cloudcalcep.com `guides/egress-costs-guide.html`,
+/// cheatgrid.com). Both directions are billed, so a transfer between two sites of one
+/// region costs twice this.
 pub const INTER_AZ_USD_PER_GB: f64 = 0.01;
 
-/// Bytes in one billed GB (decimal, like every unit in `shared/reference/`).
+/// Bytes in one billed GB (decimal, like every unit in `data/README.md`).
 pub const BYTES_PER_GB: f64 = 1e9;
 
 /// What kind of path a transfer between two regions takes, which sets its price.
@@ -400,7 +401,7 @@ mod tests {
         }
     }
 
-    /// First-tier prices of `shared/reference/egress_pricing.csv`.
+    /// First-tier prices of `data/clouds.csv`.
     fn prices() -> EgressPrices {
         EgressPrices::new(
             &[

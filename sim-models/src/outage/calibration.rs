@@ -114,7 +114,7 @@ mod tests {
 
     #[test]
     fn region_and_cloud_rows_match_the_reference_arithmetic() {
-        // Core durations (h) of shared/reference/outages.csv, as classified in the module docs.
+        // Core durations (h) of the incidents cited in data/outages.csv, as in the module docs.
         let (median, sigma) = fit(&[9.2, 1.0, 2.9, 5.75]);
         let region = row(OutageLevel::Region);
         assert!((region.duration_median_h - median).abs() < 1e-3, "{median}");

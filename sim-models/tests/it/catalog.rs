@@ -99,7 +99,7 @@ fn builtin_covers_the_named_accelerators_clouds_and_regions() {
 #[test]
 fn spot_values_equal_the_reference() {
     let catalog = Catalog::builtin();
-    // name, bf16 TFLOP/s, HBM GB, HBM TB/s, TDP W (shared/reference/accelerators.csv;
+    // name, bf16 TFLOP/s, HBM GB, HBM TB/s, TDP W (as cited in data/accelerators.csv;
     // GiB converted at 1.073741824 GB per GiB; TDP only where published).
     let specs: [(&str, f64, f64, f64, Option<f64>); 15] = [
         ("a100", 312.0, 80.0, 2.0, Some(400.0)),

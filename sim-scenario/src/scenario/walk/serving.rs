@@ -25,8 +25,8 @@ use crate::scenario::schema::serving as s;
 use crate::scenario::schema::{Field, Kind, Table};
 use crate::scenario::serving::{ServiceSection, ServingSection, UserArrivals, UserSection};
 
-/// Default SLO on the time to first token: 2 s (MLPerf Llama 2 70B server scenario,
-/// `slo_mlperf_llama2_70b` in `workload_facts.csv`).
+/// Default SLO on the time to first token: 2 s (MLPerf Inference rules, Llama 2 70B server
+/// scenario; MLCommons; recalled, published-unverified).
 pub(crate) const DEFAULT_SLO_TTFT: SimDuration = SimDuration::from_secs(2);
 /// Default SLO on the time per output token: 200 ms (same source).
 pub(crate) const DEFAULT_SLO_TPOT: SimDuration = SimDuration::from_millis(200);
