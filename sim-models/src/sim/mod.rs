@@ -7,33 +7,38 @@
 //!   Arrive(job)            a job enters the queue and is placed if capacity allows
 //!   Finish(job)            a running job's work completes (cancelled when it is interrupted)
 //!   Failure(cluster)       the next random failure of a cluster (one pending per cluster)
+//!   NodeFailure(node)      the next Weibull failure of a node (one pending per node)
 //!   Repair(domain)         a failed accelerator / node / rack comes back
 //!   OutageStart / End(i)   outage i of the outage plan (scripted, background, planned)
-//!   SiteOnline(site)       a site's online-from time
+//!   ClusterOnline(cluster) a cluster's online-from time (capacity growth)
+//!   CapChange(site)        a site's power cap changes (a curtailment starts or ends)
+//!   Serve(event)           an event of the inference services (see [`serving`])
 //! ```
 //!
 //! Progress is computed between events, never step by step: a running job's segment has a
-//! start, a rate (useful FLOP/s from [`JobRate`]) and a [`CheckpointTimeline`]; its finish
-//! time is known in closed form, and an interruption at any time yields the compute done,
-//! the compute committed by completed checkpoints, and so the work lost. Gang semantics:
-//! any failure or outage under any node of a job interrupts the whole job; it goes back to
-//! the queue and restarts (paying its restart overhead) when capacity allows, on spare
-//! nodes, after repair, or elsewhere.
+//! start, a rate (useful FLOP/s from [`JobRate`](crate::workload::JobRate)) and a
+//! [`CheckpointTimeline`](crate::workload::CheckpointTimeline); its finish time is known in
+//! closed form, and an interruption at any time yields the compute done, the compute
+//! committed by completed checkpoints, and so the work lost. Gang semantics: any failure or
+//! outage under any node of a job interrupts the whole job; it goes back to the queue and
+//! restarts (paying its restart overhead) when capacity allows, on spare nodes, after
+//! repair, or elsewhere.
 //!
 //! Failures of a cluster's accelerators are one Poisson process per cluster for the
 //! exponential categories (exact, see [`crate::failure`]), with the accelerator-scope
-//! rates scaled by the cluster's kind ([`FailureModel::for_cluster`]): a failure event costs
-//! O(log categories + jobs it hits), independent of fleet size. A draw whose victim is
-//! already down is ignored (thinning). Weibull categories (shape != 1) have memory, so each
-//! node keeps one renewal timer ([`WeibullRenewal`]): drawn at the start, and again from the
-//! end of each repair it causes, so O(nodes) timers are pending. Simplification: a node
-//! down for another reason keeps its Weibull timer; a timer firing while its node is down
-//! is ignored and redrawn from that moment.
+//! rates scaled by the cluster's kind
+//! ([`FailureModel::for_cluster`](crate::failure::FailureModel::for_cluster)): a failure
+//! event costs O(log categories + jobs it hits), independent of fleet size. A draw whose
+//! victim is already down is ignored (thinning). Weibull categories (shape != 1) have
+//! memory, so each node keeps one renewal timer ([`WeibullRenewal`]): drawn at the start,
+//! and again from the end of each repair it causes, so O(nodes) timers are pending.
+//! Simplification: a node down for another reason keeps its Weibull timer; a timer firing
+//! while its node is down is ignored and redrawn from that moment.
 //!
-//! Placement is first fit behind the [`Placement`] trait: a job takes whole nodes of one
-//! cluster whose kind it allows, else (if it may span) of several clusters of one site, or
-//! of several sites when `multi_site` is set; jobs that fit nowhere wait in arrival order
-//! (higher priority first).
+//! Placement is first fit behind the [`Placement`](crate::policy::Placement) trait: a job
+//! takes whole nodes of one cluster whose kind it allows, else (if it may span) of several
+//! clusters of one site, or of several sites when `multi_site` is set; jobs that fit
+//! nowhere wait in arrival order (higher priority first).
 //!
 //! # Where things are
 //!
