@@ -47,37 +47,57 @@
 //! The service's own energy is its chips' draw at their slot utilisation times the site's
 //! PUE while up (unthrottled draw: an upper bound under a cap); its cost is its chips'
 //! on-demand price over the whole horizon (capacity is reserved, up or not).
+//!
+//! # Where things are
+//!
+//! The state (`Serving` and its replicas, service sites, user populations and requests)
+//! is declared here, with the event dispatch; the rest is split by concern:
+//!
+//! ```text
+//!   build      Serving::new: services' sites, replicas, user populations, flow driver
+//!   replicas   placing (locate), starting, dying, and their busy time and cost
+//!   requests   request fidelity: arrivals, queues, admission, completion, retries
+//!   route      which service site a request goes to
+//!   flow       flow fidelity: rates integrated between state changes
+//!   figures    latency and outcome accumulators
+//!   summary    the end of a run: per-service reports
+//!   report     the public report types
+//!   synthetic  synthetic serving scenarios for benchmarks
+//! ```
 
+mod build;
 mod figures;
 mod flow;
+mod replicas;
 mod report;
+mod requests;
 mod route;
+mod summary;
 pub mod synthetic;
 
 use std::collections::VecDeque;
 use std::ops::Range;
 
 use sim_core::engine::Context;
-use sim_core::rng::{RngStreams, StreamRng};
+use sim_core::rng::StreamRng;
 use sim_core::time::{SimDuration, SimTime};
 
-use crate::catalog::{Catalog, RegionId};
+use crate::catalog::RegionId;
 use crate::inference::arrival::{ArrivalProcess, TraceRecord};
 use crate::inference::roofline::ReplicaSpeed;
-use crate::inference::service::{Arrivals, Service};
-use crate::network::{Partition, PartitionPlan, Reachability, RttModel};
-use crate::power::{AcceleratorPower, ChipState};
-use crate::topology::{ClusterId, Fabric};
+use crate::inference::service::Service;
+use crate::network::{Partition, PartitionPlan, Reachability};
+use crate::sim::events::Ev;
+use crate::topology::ClusterId;
 
-use figures::{COARSE_ALPHA, FINE_ALPHA, FiguresAcc};
+use figures::{COARSE_ALPHA, FiguresAcc};
 use flow::FlowDriver;
 
+pub(crate) use replicas::ReplicaNeed;
 pub use report::{
     LatencySummary, Outcome, RegionReport, RequestRecord, ServiceReport, ServiceWindow,
     ServingFigures,
 };
-
-use super::TrainingEvent;
 
 /// How finely requests are simulated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,7 +145,8 @@ impl Default for ServingRun {
 /// Capacity owner ids at and above this are replicas (`REPLICA_OWNER_BASE + replica`).
 pub(crate) const REPLICA_OWNER_BASE: u32 = 1 << 31;
 
-/// The serving events (8 bytes of payload, so a [`TrainingEvent`] stays 16 bytes).
+/// The serving events (8 bytes of payload, so a
+/// [`TrainingEvent`](crate::sim::TrainingEvent) stays 16 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServeEvent {
     /// Time zero: place replicas, schedule first arrivals, partitions and flow ticks.
@@ -293,8 +314,6 @@ pub(crate) struct Serving {
     flow: Option<FlowDriver>,
 }
 
-type Ev = TrainingEvent;
-
 #[inline]
 fn secs_to_ns(s: f64) -> u64 {
     // `as` saturates: a non-finite or huge time becomes u64::MAX, never wraps.
@@ -307,156 +326,6 @@ fn later(t: SimTime, ns: u64) -> SimTime {
 }
 
 impl Serving {
-    /// Sets up the services of `run` on `fabric` (replicas waiting for nodes).
-    pub(crate) fn new(
-        run: &super::serving::ServingRun,
-        fabric: &Fabric,
-        catalog: &Catalog,
-        rtt: &RttModel,
-        seed: u64,
-        horizon: SimTime,
-    ) -> Self {
-        let streams = RngStreams::new(seed);
-        let mut services = Vec::new();
-        let mut replicas = Vec::new();
-        let mut users = Vec::new();
-        for (si, svc) in run.services.iter().enumerate() {
-            // Its sites: those of fixed groups, and every site with a cluster of a
-            // policy-placed group's kind; in fabric order.
-            let mut site_ids: Vec<u16> = Vec::new();
-            for g in &svc.replicas {
-                match g.site {
-                    Some(site) => site_ids.push(site.0),
-                    None => site_ids.extend(
-                        fabric
-                            .clusters()
-                            .iter()
-                            .filter(|c| c.accelerator == g.kind)
-                            .map(|c| c.site.0),
-                    ),
-                }
-            }
-            site_ids.sort_unstable();
-            site_ids.dedup();
-            let mut sites: Vec<ServiceSite> = site_ids
-                .iter()
-                .map(|&id| ServiceSite {
-                    site: id,
-                    region: fabric.sites()[id as usize].region,
-                    replicas: Vec::new(),
-                    live: 0,
-                    queue: VecDeque::new(),
-                })
-                .collect();
-            let first = replicas.len() as u32;
-            for (g, group) in svc.replicas.iter().enumerate() {
-                for _ in 0..group.count {
-                    let r = replicas.len() as u32;
-                    replicas.push(Replica {
-                        service: si as u16,
-                        sidx: u16::MAX,
-                        group: g as u16,
-                        cluster: None,
-                        nodes: 0,
-                        by_policy: group.cluster.is_none(),
-                        usd_per_h: 0.0,
-                        held_since: None,
-                        cost_usd: 0.0,
-                        slots: svc.max_batch,
-                        speed: group.speed,
-                        state: ReplicaState::Waiting,
-                        epoch: 0,
-                        busy: 0,
-                        active: Vec::with_capacity(svc.max_batch.min(4096) as usize),
-                        prefill_free_at: SimTime::ZERO,
-                        busy_area: 0.0,
-                        up_s: 0.0,
-                        last: SimTime::ZERO,
-                        watts_idle: 0.0,
-                        watts_slope: 0.0,
-                    });
-                    if let Some(cluster) = group.cluster {
-                        locate(
-                            &mut replicas[r as usize],
-                            &mut sites,
-                            fabric,
-                            catalog,
-                            cluster,
-                            group.nodes,
-                            r,
-                        );
-                    }
-                }
-            }
-            let first_user = users.len() as u32;
-            for (ui, u) in svc.users.iter().enumerate() {
-                let rtt_ns: Vec<u64> = sites
-                    .iter()
-                    .map(|s| secs_to_ns(rtt.rtt_ms(u.region, s.region).ms / 1e3))
-                    .collect();
-                let mut order: Vec<u16> = (0..sites.len() as u16).collect();
-                order.sort_by_key(|&s| (rtt_ns[s as usize], s));
-                let source = match &u.arrivals {
-                    Arrivals::Profile(p) => Source::Poisson(
-                        ArrivalProcess::new(p.clone(), &[])
-                            .expect("invariant: profiles are validated when the service resolves"),
-                    ),
-                    Arrivals::Trace(records) => Source::Trace(records.clone(), 0),
-                };
-                users.push(UserState {
-                    service: si as u16,
-                    local: ui as u16,
-                    region: u.region,
-                    source,
-                    rng: streams.stream(&format!("serve/{}/users/{ui}", svc.name)),
-                    rtt_ns,
-                    order,
-                });
-            }
-            // Mean slot time at half batch and mean context: the router's queue estimate.
-            let ctx = (svc.prompt_tokens.mean() + svc.output_tokens.mean() / 2.0) as u32;
-            let mean_service_s = svc.replicas.first().map_or(0.0, |g| {
-                g.speed.prefill_s(svc.prompt_tokens.mean().round() as u32)
-                    + (svc.output_tokens.mean() - 1.0).max(0.0)
-                        * g.speed.tpot_s((svc.max_batch / 2).max(1), ctx)
-            });
-            services.push(ServiceState {
-                sites,
-                replicas: first..replicas.len() as u32,
-                users: first_user..users.len() as u32,
-                figures: FiguresAcc::new(FINE_ALPHA),
-                regions: (0..svc.users.len())
-                    .map(|_| FiguresAcc::new(FINE_ALPHA))
-                    .collect(),
-                windows: Vec::new(),
-                region_windows: vec![Vec::new(); svc.users.len()],
-                mean_service_s,
-                service: svc.clone(),
-            });
-        }
-        let flow = match run.fidelity {
-            Fidelity::Flow { interval } => {
-                Some(FlowDriver::new(&services, interval, horizon, &streams))
-            }
-            Fidelity::Request => None,
-        };
-        Self {
-            horizon,
-            services,
-            replicas,
-            users,
-            throttle: vec![1.0; fabric.sites().len()],
-            reach: Reachability::new(catalog.regions().len()),
-            partitions: run.partitions.partitions().to_vec(),
-            requests: Vec::new(),
-            free: Vec::new(),
-            sample_every: run.sample_every,
-            arrivals_seen: 0,
-            log: Vec::new(),
-            flow,
-        }
-    }
-
     /// Whether there is anything to serve.
     pub(crate) fn is_empty(&self) -> bool {
         self.services.is_empty()
@@ -465,73 +334,6 @@ impl Serving {
     /// Number of replicas.
     pub(crate) fn replica_count(&self) -> u32 {
         self.replicas.len() as u32
-    }
-
-    /// What replica `r` needs to be placed.
-    pub(crate) fn replica_needs(&self, r: u32) -> ReplicaNeed {
-        let rep = &self.replicas[r as usize];
-        match rep.cluster {
-            Some(cluster) => ReplicaNeed::Fixed {
-                cluster,
-                nodes: rep.nodes,
-            },
-            None => {
-                let svc = &self.services[rep.service as usize];
-                let group = &svc.service.replicas[rep.group as usize];
-                ReplicaNeed::Policy {
-                    kind: group.kind,
-                    chips: group.chips,
-                }
-            }
-        }
-    }
-
-    /// Replica `r`'s name for the decision log, e.g. `chat#3`.
-    pub(crate) fn replica_name(&self, r: u32) -> String {
-        let rep = &self.replicas[r as usize];
-        let svc = &self.services[rep.service as usize];
-        format!("{}#{}", svc.service.name, r - svc.replicas.start)
-    }
-
-    /// The regions of replica `r`'s users, weighted by their mean request rates, into `out`.
-    pub(crate) fn replica_users(&self, r: u32, out: &mut Vec<(RegionId, f64)>) {
-        out.clear();
-        let svc = &self.services[self.replicas[r as usize].service as usize];
-        for u in &self.users[svc.users.start as usize..svc.users.end as usize] {
-            let rate = match &u.source {
-                Source::Poisson(p) => p.profile().mean_rate(),
-                Source::Trace(records, _) => {
-                    let span = records.last().map_or(0.0, |l| l.at.as_secs_f64()).max(1.0);
-                    records.len() as f64 / span
-                }
-            };
-            out.push((u.region, rate));
-        }
-    }
-
-    /// The accelerators replica `r`'s service holds now, per cluster, into `out`; returns
-    /// the service's total once every replica is placed.
-    pub(crate) fn service_holdings(
-        &self,
-        r: u32,
-        fabric: &Fabric,
-        out: &mut Vec<(ClusterId, u32)>,
-    ) -> u32 {
-        out.clear();
-        let svc = &self.services[self.replicas[r as usize].service as usize];
-        let mut total = 0;
-        for rep in &self.replicas[svc.replicas.start as usize..svc.replicas.end as usize] {
-            let group = &svc.service.replicas[rep.group as usize];
-            total += group.chips;
-            if let Some(c) = rep.cluster {
-                let chips = rep.nodes * fabric.cluster(c).node_size;
-                match out.iter_mut().find(|(x, _)| *x == c) {
-                    Some(e) => e.1 += chips,
-                    None => out.push((c, chips)),
-                }
-            }
-        }
-        total
     }
 
     /// Time zero: first arrivals, partitions and flow ticks.
@@ -604,398 +406,6 @@ impl Serving {
         }
     }
 
-    /// Replica `r` got its nodes: it serves at once when `warm` (time zero), else after its
-    /// service's start-up time.
-    pub(crate) fn replica_placed(
-        &mut self,
-        r: u32,
-        at: (ClusterId, u32),
-        fabric: &Fabric,
-        catalog: &Catalog,
-        warm: bool,
-        ctx: &mut Context<'_, Ev>,
-    ) {
-        let now = ctx.now();
-        let service = self.replicas[r as usize].service as usize;
-        if self.replicas[r as usize].by_policy {
-            locate(
-                &mut self.replicas[r as usize],
-                &mut self.services[service].sites,
-                fabric,
-                catalog,
-                at.0,
-                at.1,
-                r,
-            );
-        }
-        let rep = &mut self.replicas[r as usize];
-        rep.held_since = Some(now);
-        rep.state = ReplicaState::Starting;
-        let epoch = rep.epoch;
-        if warm {
-            self.on_replica_up(r, epoch, ctx);
-        } else {
-            let startup = self.services[rep.service as usize].service.startup;
-            schedule(
-                ctx,
-                now.saturating_add(startup),
-                ServeEvent::ReplicaUp { replica: r, epoch },
-            );
-        }
-    }
-
-    fn on_replica_up(&mut self, r: u32, epoch: u32, ctx: &mut Context<'_, Ev>) {
-        let now = ctx.now();
-        let rep = &self.replicas[r as usize];
-        if rep.epoch != epoch || rep.state != ReplicaState::Starting {
-            return; // died again while starting
-        }
-        let (service, sidx) = (rep.service as usize, rep.sidx as usize);
-        self.flow_advance_service(service, now);
-        self.services[service].sites[sidx].live += 1;
-        let rep = &mut self.replicas[r as usize];
-        rep.state = ReplicaState::Up;
-        rep.last = now;
-        rep.prefill_free_at = now;
-        self.drain_site_queue(service, sidx, ctx);
-    }
-
-    /// Replica `r` lost its nodes: everything it held or queued is retried or dropped.
-    pub(crate) fn replica_down(&mut self, r: u32, ctx: &mut Context<'_, Ev>) {
-        let now = ctx.now();
-        let state = self.replicas[r as usize].state;
-        self.replicas[r as usize].epoch = self.replicas[r as usize].epoch.wrapping_add(1);
-        self.replicas[r as usize].state = ReplicaState::Waiting;
-        self.release_nodes(r, now);
-        if state != ReplicaState::Up {
-            self.unlocate(r);
-            return;
-        }
-        self.flow_advance_service(self.replicas[r as usize].service as usize, now);
-        self.account(r, now);
-        let rep = &mut self.replicas[r as usize];
-        let (service, sidx) = (rep.service as usize, rep.sidx as usize);
-        rep.busy = 0;
-        let mut victims = std::mem::take(&mut rep.active);
-        let svc = &mut self.services[service];
-        svc.sites[sidx].live -= 1;
-        if svc.sites[sidx].live == 0 {
-            // Nothing left at the site to wait for: its queue is re-routed too.
-            victims.extend(svc.sites[sidx].queue.drain(..));
-        }
-        if let Some(f) = &mut self.flow {
-            f.replica_died(&mut self.services, &self.replicas, r);
-        }
-        self.unlocate(r);
-        for &slot in &victims {
-            self.retry(slot, ctx);
-        }
-        victims.clear();
-        self.replicas[r as usize].active = victims;
-    }
-
-    /// Banks the cost of replica `r`'s nodes up to `now` (it no longer holds them).
-    fn release_nodes(&mut self, r: u32, now: SimTime) {
-        let rep = &mut self.replicas[r as usize];
-        if let Some(since) = rep.held_since.take() {
-            rep.cost_usd += rep.usd_per_h * now.saturating_duration_since(since).as_hours_f64();
-        }
-    }
-
-    /// A policy-placed replica that lost its nodes leaves its site (the policy may put
-    /// it elsewhere next time).
-    fn unlocate(&mut self, r: u32) {
-        let rep = &mut self.replicas[r as usize];
-        if !rep.by_policy || rep.sidx == u16::MAX {
-            return;
-        }
-        let site = &mut self.services[rep.service as usize].sites[rep.sidx as usize];
-        site.replicas.retain(|&x| x != r);
-        rep.sidx = u16::MAX;
-        rep.cluster = None;
-        rep.nodes = 0;
-    }
-
-    /// Banks replica `r`'s busy slot-time up to `now`.
-    #[inline]
-    fn account(&mut self, r: u32, now: SimTime) {
-        let rep = &mut self.replicas[r as usize];
-        let dt = now.saturating_duration_since(rep.last).as_secs_f64();
-        rep.busy_area += f64::from(rep.busy) * dt;
-        rep.up_s += dt;
-        rep.last = now;
-    }
-
-    fn schedule_next_arrival(&mut self, u: u32, now: SimTime, ctx: &mut Context<'_, Ev>) {
-        let user = &mut self.users[u as usize];
-        let next = match &mut user.source {
-            Source::Poisson(p) => p.next_after(now, &mut user.rng),
-            Source::Trace(records, cursor) => records.get(*cursor).map(|r| r.at.max(now)),
-        };
-        if let Some(at) = next
-            && at <= self.horizon
-        {
-            schedule(ctx, at, ServeEvent::Arrive(u));
-        }
-    }
-
-    fn on_arrive(&mut self, u: u32, ctx: &mut Context<'_, Ev>) {
-        let now = ctx.now();
-        let user = &mut self.users[u as usize];
-        let service = user.service as usize;
-        let svc = &self.services[service];
-        let (prompt, output) = match &mut user.source {
-            Source::Poisson(_) => (
-                svc.service.prompt_tokens.sample(&mut user.rng),
-                svc.service.output_tokens.sample(&mut user.rng),
-            ),
-            Source::Trace(records, cursor) => {
-                let r = records[*cursor];
-                *cursor += 1;
-                (r.prompt_tokens, r.output_tokens)
-            }
-        };
-        let local = user.local as usize;
-        self.schedule_next_arrival(u, now, ctx);
-        let svc = &mut self.services[service];
-        svc.figures.requests += 1.0;
-        svc.regions[local].requests += 1.0;
-        window(&mut svc.windows, now).requests += 1.0;
-        window(&mut svc.region_windows[local], now).requests += 1.0;
-        self.arrivals_seen += 1;
-        let sampled = self.sample_every > 0 && self.arrivals_seen.is_multiple_of(self.sample_every);
-        let slot = match self.free.pop() {
-            Some(s) => s,
-            None => {
-                self.requests.push(Request {
-                    generation: 0,
-                    user: 0,
-                    arrival: now,
-                    prompt: 0,
-                    output: 0,
-                    retries: 0,
-                    sidx: u16::MAX,
-                    replica: 0,
-                    pos: 0,
-                    first_token: now,
-                    tpot_s: 0.0,
-                    sampled: false,
-                });
-                (self.requests.len() - 1) as u32
-            }
-        };
-        let req = &mut self.requests[slot as usize];
-        *req = Request {
-            generation: req.generation.wrapping_add(1),
-            user: u,
-            arrival: now,
-            prompt,
-            output,
-            retries: 0,
-            sidx: u16::MAX,
-            replica: u32::MAX,
-            pos: 0,
-            first_token: now,
-            tpot_s: 0.0,
-            sampled,
-        };
-        self.send(slot, ctx);
-    }
-
-    /// Routes request `slot` from its user's region and sends it on its way, or drops it.
-    fn send(&mut self, slot: u32, ctx: &mut Context<'_, Ev>) {
-        let now = ctx.now();
-        let req = self.requests[slot as usize];
-        match self.route(req.user, now) {
-            Some((sidx, one_way_ns)) => {
-                let req = &mut self.requests[slot as usize];
-                req.sidx = sidx;
-                req.replica = u32::MAX;
-                let generation = req.generation;
-                schedule(
-                    ctx,
-                    later(now, one_way_ns),
-                    ServeEvent::Reach { slot, generation },
-                );
-            }
-            None => self.drop_request(slot),
-        }
-    }
-
-    fn retry(&mut self, slot: u32, ctx: &mut Context<'_, Ev>) {
-        let req = &mut self.requests[slot as usize];
-        req.generation = req.generation.wrapping_add(1);
-        let user = &self.users[req.user as usize];
-        let svc = &mut self.services[user.service as usize];
-        if req.retries >= svc.service.max_retries {
-            self.drop_request(slot);
-            return;
-        }
-        req.retries += 1;
-        svc.figures.retried += 1.0;
-        svc.regions[user.local as usize].retried += 1.0;
-        window(&mut svc.windows, req.arrival).retried += 1.0;
-        window(&mut svc.region_windows[user.local as usize], req.arrival).retried += 1.0;
-        self.send(slot, ctx);
-    }
-
-    fn drop_request(&mut self, slot: u32) {
-        let req = self.requests[slot as usize];
-        let user = &self.users[req.user as usize];
-        let svc = &mut self.services[user.service as usize];
-        svc.figures.dropped += 1.0;
-        svc.regions[user.local as usize].dropped += 1.0;
-        window(&mut svc.windows, req.arrival).dropped += 1.0;
-        window(&mut svc.region_windows[user.local as usize], req.arrival).dropped += 1.0;
-        if req.sampled {
-            self.log.push(RequestRecord {
-                service: user.service,
-                users: user.local,
-                arrival: req.arrival,
-                site: (req.sidx != u16::MAX).then(|| svc.sites[req.sidx as usize].site),
-                prompt_tokens: req.prompt,
-                output_tokens: req.output,
-                retries: req.retries,
-                outcome: Outcome::Dropped,
-                ttft_s: f64::NAN,
-                tpot_s: f64::NAN,
-            });
-        }
-        self.release_slot(slot);
-    }
-
-    fn release_slot(&mut self, slot: u32) {
-        let req = &mut self.requests[slot as usize];
-        req.generation = req.generation.wrapping_add(1);
-        self.free.push(slot);
-    }
-
-    fn on_reach(&mut self, slot: u32, generation: u32, ctx: &mut Context<'_, Ev>) {
-        let req = self.requests[slot as usize];
-        if req.generation != generation {
-            return;
-        }
-        let service = self.users[req.user as usize].service as usize;
-        let sidx = req.sidx as usize;
-        if self.services[service].sites[sidx].live == 0 {
-            // Its site lost its last replica while the request was on the wire.
-            self.retry(slot, ctx);
-        } else if let Some(r) = self.dispatch(service, sidx, ctx.now()) {
-            self.admit(r, slot, ctx);
-        } else {
-            self.services[service].sites[sidx].queue.push_back(slot);
-        }
-    }
-
-    /// The live replica of a service site with a free slot and the least prefill work
-    /// pending (ties: fewer busy slots, then replica order); `None` if every slot is taken.
-    #[inline]
-    fn dispatch(&self, service: usize, sidx: usize, now: SimTime) -> Option<u32> {
-        self.services[service].sites[sidx]
-            .replicas
-            .iter()
-            .copied()
-            .filter(|&r| {
-                let rep = &self.replicas[r as usize];
-                rep.state == ReplicaState::Up && rep.busy < rep.slots
-            })
-            .min_by_key(|&r| {
-                let rep = &self.replicas[r as usize];
-                (rep.prefill_free_at.max(now), rep.busy, r)
-            })
-    }
-
-    /// Admits queued requests of a service site while it has free slots.
-    fn drain_site_queue(&mut self, service: usize, sidx: usize, ctx: &mut Context<'_, Ev>) {
-        while !self.services[service].sites[sidx].queue.is_empty() {
-            let Some(r) = self.dispatch(service, sidx, ctx.now()) else {
-                break;
-            };
-            let next = self.services[service].sites[sidx]
-                .queue
-                .pop_front()
-                .expect("checked non-empty");
-            self.admit(r, next, ctx);
-        }
-    }
-
-    /// Gives request `slot` a slot of replica `r`: its first token and its end are now known.
-    fn admit(&mut self, r: u32, slot: u32, ctx: &mut Context<'_, Ev>) {
-        let now = ctx.now();
-        self.account(r, now);
-        let rep = &mut self.replicas[r as usize];
-        let throttle = self.throttle
-            [self.services[rep.service as usize].sites[rep.sidx as usize].site as usize];
-        rep.busy += 1;
-        let req = &mut self.requests[slot as usize];
-        req.replica = r;
-        let prefill = rep.speed.prefill_s(req.prompt) / throttle;
-        let start = rep.prefill_free_at.max(now);
-        let first_token = later(start, secs_to_ns(prefill));
-        rep.prefill_free_at = first_token;
-        let context = req.prompt.saturating_add(req.output / 2);
-        let tpot = rep.speed.tpot_s(rep.busy, context) / throttle;
-        let done = later(first_token, secs_to_ns(tpot * f64::from(req.output - 1)));
-        req.first_token = first_token;
-        req.tpot_s = tpot;
-        req.pos = rep.active.len() as u32;
-        rep.active.push(slot);
-        let generation = req.generation;
-        schedule(ctx, done, ServeEvent::Done { slot, generation });
-    }
-
-    fn on_done(&mut self, slot: u32, generation: u32, ctx: &mut Context<'_, Ev>) {
-        let req = self.requests[slot as usize];
-        if req.generation != generation {
-            return;
-        }
-        let now = ctx.now();
-        let r = req.replica;
-        self.account(r, now);
-        let rep = &mut self.replicas[r as usize];
-        // Leave the batch (swap-remove, fixing the moved request's position).
-        let last = rep
-            .active
-            .pop()
-            .expect("invariant: a finishing request is in its batch");
-        if last != slot {
-            rep.active[req.pos as usize] = last;
-            self.requests[last as usize].pos = req.pos;
-        }
-        rep.busy -= 1;
-        let (service, sidx) = (rep.service as usize, rep.sidx as usize);
-        let user = &self.users[req.user as usize];
-        let half_rtt = user.rtt_ns[sidx] / 2;
-        let ttft_s =
-            (later(req.first_token, half_rtt).saturating_duration_since(req.arrival)).as_secs_f64();
-        let svc = &mut self.services[service];
-        let met = ttft_s <= svc.service.slo_ttft.as_secs_f64()
-            && req.tpot_s <= svc.service.slo_tpot.as_secs_f64();
-        let tokens = f64::from(req.output);
-        svc.figures.complete(ttft_s, req.tpot_s, 1.0, met, tokens);
-        svc.regions[user.local as usize].complete(ttft_s, req.tpot_s, 1.0, met, tokens);
-        window(&mut svc.windows, req.arrival).complete(ttft_s, req.tpot_s, 1.0, met, tokens);
-        window(&mut svc.region_windows[user.local as usize], req.arrival)
-            .complete(ttft_s, req.tpot_s, 1.0, met, tokens);
-        if req.sampled {
-            self.log.push(RequestRecord {
-                service: service as u16,
-                users: user.local,
-                arrival: req.arrival,
-                site: Some(svc.sites[sidx].site),
-                prompt_tokens: req.prompt,
-                output_tokens: req.output,
-                retries: req.retries,
-                outcome: Outcome::Completed,
-                ttft_s,
-                tpot_s: req.tpot_s,
-            });
-        }
-        self.release_slot(slot);
-        // The freed slot goes to the head of the site's queue.
-        self.drain_site_queue(service, sidx, ctx);
-    }
-
     /// Integrates the flow fidelity of every service up to `now` (nothing in request mode).
     fn flow_advance(&mut self, now: SimTime) {
         for s in 0..self.services.len() {
@@ -1017,181 +427,6 @@ impl Serving {
             );
         }
     }
-
-    /// Ends the run at `horizon`: the report of every service and the sampled requests.
-    pub(crate) fn finish(&mut self) -> ServingOutput {
-        let horizon = self.horizon;
-        self.flow_advance(horizon);
-        for r in 0..self.replicas.len() as u32 {
-            if self.replicas[r as usize].state == ReplicaState::Up {
-                self.account(r, horizon);
-            }
-            self.release_nodes(r, horizon);
-        }
-        let horizon_s = horizon.as_secs_f64();
-        let flow_util = self.flow.as_ref().map(|f| f.busy_slot_seconds().to_vec());
-        let mut reports = Vec::with_capacity(self.services.len());
-        for (si, svc) in self.services.iter().enumerate() {
-            let reps = &self.replicas[svc.replicas.start as usize..svc.replicas.end as usize];
-            let live_slot_s: f64 = reps.iter().map(|r| r.up_s * f64::from(r.slots)).sum();
-            let busy_slot_s: f64 = match &flow_util {
-                Some(b) => b[si],
-                None => reps.iter().map(|r| r.busy_area).sum(),
-            };
-            let energy_j: f64 = reps
-                .iter()
-                .map(|r| {
-                    let util_area = if r.up_s > 0.0 && live_slot_s > 0.0 {
-                        // Flow mode spreads the service's busy slot-time over live time.
-                        match &flow_util {
-                            Some(_) => busy_slot_s * (r.up_s * f64::from(r.slots)) / live_slot_s,
-                            None => r.busy_area,
-                        }
-                    } else {
-                        0.0
-                    };
-                    r.watts_idle * r.up_s + r.watts_slope * util_area / f64::from(r.slots)
-                })
-                .sum();
-            // Replicas never up count as down for the whole run.
-            let never_up: f64 = 0.0;
-            let up_total: f64 = reps.iter().map(|r| r.up_s).sum();
-            let down_s = (reps.len() as f64 * horizon_s - up_total).max(0.0) + never_up;
-            let figures = svc.figures.report();
-            let tokens = figures.tokens_out;
-            let energy_kwh = energy_j / 3.6e6;
-            let cost_usd = reps.iter().map(|r| r.cost_usd).sum::<f64>() + 0.0;
-            reports.push(ServiceReport {
-                name: svc.service.name.clone(),
-                regions: svc
-                    .service
-                    .users
-                    .iter()
-                    .zip(&svc.regions)
-                    .zip(&svc.region_windows)
-                    .map(|((u, acc), windows)| RegionReport {
-                        region: u.region_key.clone(),
-                        figures: acc.report(),
-                        timeline: timeline(windows),
-                    })
-                    .collect(),
-                timeline: svc
-                    .windows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, w)| ServiceWindow {
-                        start: SimTime::ZERO
-                            .saturating_add(SimDuration::from_nanos(WINDOW.as_nanos() * i as u64)),
-                        figures: w.report(),
-                    })
-                    .collect(),
-                tokens_per_s: if horizon_s > 0.0 {
-                    tokens / horizon_s
-                } else {
-                    0.0
-                },
-                utilisation: if live_slot_s > 0.0 {
-                    busy_slot_s / live_slot_s
-                } else {
-                    0.0
-                },
-                replica_down_h: down_s / 3600.0,
-                energy_kwh,
-                wh_per_1k_tokens: if tokens > 0.0 {
-                    energy_kwh * 1e3 / (tokens / 1e3)
-                } else {
-                    f64::NAN
-                },
-                cost_usd,
-                usd_per_m_tokens: if tokens > 0.0 {
-                    cost_usd / (tokens / 1e6)
-                } else {
-                    f64::NAN
-                },
-                figures,
-            });
-        }
-        let total = (!self.services.is_empty()).then(|| {
-            let mut all = FiguresAcc::new(FINE_ALPHA);
-            for svc in &self.services {
-                all.merge(&svc.figures);
-            }
-            all.report()
-        });
-        ServingOutput {
-            services: reports,
-            total,
-            requests: std::mem::take(&mut self.log),
-        }
-    }
-}
-
-/// What a replica needs to be placed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ReplicaNeed {
-    /// These nodes of this cluster (a fixed group).
-    Fixed { cluster: ClusterId, nodes: u32 },
-    /// A cluster of this kind, chosen by the placement policy, for this many chips.
-    Policy {
-        kind: crate::catalog::AccelKindId,
-        chips: u32,
-    },
-}
-
-/// Puts replica `r` on `nodes` nodes of `cluster`: its site (in the service's `sites`), its
-/// draw and its price.
-fn locate(
-    rep: &mut Replica,
-    sites: &mut [ServiceSite],
-    fabric: &Fabric,
-    catalog: &Catalog,
-    cluster: ClusterId,
-    nodes: u32,
-    r: u32,
-) {
-    let c = fabric.cluster(cluster);
-    let site = fabric.site(c.site);
-    let sidx = sites
-        .iter()
-        .position(|s| s.site == c.site.0)
-        .expect("invariant: a replica's site is one of its service's sites");
-    if !sites[sidx].replicas.contains(&r) {
-        sites[sidx].replicas.push(r);
-    }
-    let kind = catalog.accelerator(c.accelerator);
-    let power = AcceleratorPower::from_spec(kind);
-    let chips = nodes * c.node_size;
-    let idle = power.draw_w(ChipState::Busy { utilisation: 0.0 }, None);
-    let full = power.draw_w(ChipState::Busy { utilisation: 1.0 }, None);
-    let chips_w = f64::from(chips) * site.pue;
-    let price = catalog
-        .offering(&catalog.cloud(site.cloud).name, &kind.name)
-        .and_then(|o| o.usd_per_chip_hour);
-    rep.sidx = sidx as u16;
-    rep.cluster = Some(cluster);
-    rep.nodes = nodes;
-    rep.watts_idle = chips_w * idle;
-    rep.watts_slope = chips_w * (full - idle);
-    rep.usd_per_h = price.unwrap_or(0.0) * f64::from(chips);
-}
-
-/// What the serving side hands to the run summary.
-pub(crate) struct ServingOutput {
-    pub services: Vec<ServiceReport>,
-    pub total: Option<ServingFigures>,
-    pub requests: Vec<RequestRecord>,
-}
-
-/// Timeline rows from hourly accumulators.
-fn timeline(windows: &[FiguresAcc]) -> Vec<ServiceWindow> {
-    windows
-        .iter()
-        .enumerate()
-        .map(|(i, w)| ServiceWindow {
-            start: SimTime::from_nanos(WINDOW.as_nanos().saturating_mul(i as u64)),
-            figures: w.report(),
-        })
-        .collect()
 }
 
 /// The timeline row of arrival time `t`, grown on demand.
