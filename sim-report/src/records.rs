@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use sim_models::outage::OutageKind;
-use sim_models::policy::registry::ParamValue;
+use sim_models::policy::ParamValue;
 use sim_models::policy::{DecisionRecord, PolicyParams};
 use sim_models::sim::{ComponentEvent, RunSummary};
 use sim_models::topology::Fabric;

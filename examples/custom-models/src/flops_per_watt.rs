@@ -17,7 +17,7 @@
 //!
 //! Cost: *O*(C log C) for C clusters per placement; nothing is kept between calls.
 
-use sim_models::policy::placement::builtin::place_by_score;
+use sim_models::policy::placement::place_by_score;
 use sim_models::policy::{DecisionLog, FabricView, Placement, PlacementRequest, PolicyParams};
 use sim_models::topology::ClusterId;
 

@@ -9,7 +9,7 @@
 //! # The power-capping curve
 //!
 //! fabricsim's built-in curve comes from a DVFS model (power `0.25 + 0.75 x^2.5` and step
-//! time `0.7 / x + 0.3` at clock ratio `x`; see `sim_models::power::curve`). Nova-1 is
+//! time `0.7 / x + 0.3` at clock ratio `x`; see `sim_models::catalog::cap_curve`). Nova-1 is
 //! modelled the same way with different, equally estimated, constants:
 //!
 //! * power at clock ratio `x`: `P(x) = 0.2 + 0.8 x^3` of TDP (less static power, steeper

@@ -12,11 +12,13 @@
 //! that scales the failure model's accelerator-scope rates on its clusters.
 
 mod builtin;
+pub mod cap_curve;
 mod overrides;
 mod parts;
 mod store;
 mod types;
 
+pub use cap_curve::{CapCurve, CurvePoint};
 pub use overrides::DEFAULT_IDLE_FRACTION;
 pub use store::{Catalog, DEFAULT_FAILURE_RATE_FACTOR};
 pub use types::*;

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use super::cap_curve::CapCurve;
 use super::store::Catalog;
 use super::types::*;
 use crate::ModelError;
-use crate::power::CapCurve;
 
 impl Catalog {
     /// A catalog of exactly these entries, in this order (their ids are their positions).

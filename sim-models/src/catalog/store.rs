@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use super::cap_curve::CapCurve;
 use super::types::*;
 use crate::ModelError;
-use crate::power::CapCurve;
 use crate::suggest::closest;
 
 /// All catalog entries, indexed by their ids ([`AccelKindId`], [`CloudId`], [`RegionId`]).

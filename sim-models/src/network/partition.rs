@@ -14,8 +14,8 @@ use sim_core::time::{SimDuration, SimTime};
 
 use crate::ModelError;
 use crate::catalog::{Catalog, RegionId};
-use crate::outage::YEAR_SECS;
 use crate::suggest::closest;
+use crate::units::YEAR_SECS;
 
 /// A scripted partition, as a scenario gives it.
 #[derive(Clone, Debug, PartialEq)]

@@ -152,7 +152,7 @@ use sim_core::time::{SimDuration, SimTime};
 use crate::topology::Fabric;
 use crate::topology::FailureDomain;
 
-pub use plan::{MAX_EXPECTED_OUTAGES, MAX_RUN_OUTAGES, MIN_OUTAGE, YEAR_SECS};
+pub use plan::{MAX_EXPECTED_OUTAGES, MAX_RUN_OUTAGES, MIN_OUTAGE};
 pub use spec::*;
 
 /// Key-path root of scripted outages in errors: `outages.<i>.<field>`.

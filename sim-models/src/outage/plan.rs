@@ -12,10 +12,7 @@ use super::{
 };
 use crate::ModelError;
 use crate::topology::{Fabric, FailureDomain, RackId};
-
-/// Seconds in the year that rates are quoted per: 365 days of 24 h (8 760 h, as in the
-/// reference's SLA arithmetic).
-pub const YEAR_SECS: f64 = 365.0 * 24.0 * 3600.0;
+use crate::units::YEAR_SECS;
 
 /// The shortest outage: a shorter background draw is rounded up to this, so every outage
 /// has a positive duration.

@@ -5,6 +5,7 @@ use sim_core::rng::{DurationDist, LogNormal};
 use sim_core::time::{SimDuration, SimTime};
 
 use super::calibration;
+use crate::units::HOUR_SECS;
 
 /// One scripted outage: `scope` is down from `at` for `duration`.
 ///
@@ -81,7 +82,7 @@ impl BackgroundOutageSpec {
     /// ```
     pub fn calibrated(level: OutageLevel) -> Self {
         let row = calibration::row(level);
-        let duration = LogNormal::new((row.duration_median_h * 3600.0).ln(), row.duration_sigma)
+        let duration = LogNormal::new((row.duration_median_h * HOUR_SECS).ln(), row.duration_sigma)
             .expect("outages.csv durations are positive and finite (unit-tested)");
         Self {
             level,

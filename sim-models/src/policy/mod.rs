@@ -22,12 +22,14 @@
 
 pub mod decision;
 pub mod failover;
+pub mod params;
 pub mod placement;
 pub mod registry;
 pub mod view;
 
 pub use decision::{DecisionLog, DecisionRecord, ScoredOption};
 pub use failover::{Failover, FailoverContext, FailoverDecision};
+pub use params::{ParamValue, PolicyParams};
 pub use placement::{Placement, PlacementRequest};
-pub use registry::{PolicyParams, Registry};
+pub use registry::Registry;
 pub use view::FabricView;

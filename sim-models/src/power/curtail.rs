@@ -5,8 +5,9 @@ use sim_core::time::{SimDuration, SimTime};
 
 use super::SitePowerSpec;
 use crate::ModelError;
-use crate::outage::{MAX_EXPECTED_OUTAGES, YEAR_SECS};
+use crate::outage::MAX_EXPECTED_OUTAGES;
 use crate::suggest::closest;
+use crate::units::YEAR_SECS;
 
 /// Key-path root of scripted curtailments in errors: `curtailments.<i>.<field>`.
 pub const CURTAILMENT_SECTION: &str = "curtailments";

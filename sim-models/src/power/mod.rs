@@ -20,8 +20,8 @@
 //!   TDP, capped by a per-chip power limit) or down (0), plus the node's host share
 //!   (catalog `host_w_per_chip` at full load; half of it idle, an estimate).
 //! * [`CapCurve`]: throughput under a power cap, interpolated from the embedded
-//!   `data/power_capping.csv` (the DVFS-model training rows; see [`curve`]
-//!   for which rows and why). An accelerator kind can bring its own curve
+//!   `data/power_capping.csv` (the DVFS-model training rows; see
+//!   [`catalog::cap_curve`](crate::catalog::cap_curve) for which rows and why). An accelerator kind can bring its own curve
 //!   ([`Catalog::cap_curve`](crate::catalog::Catalog::cap_curve), set by a plug-in crate
 //!   through [`Registry::add_accelerator`](crate::policy::Registry::add_accelerator)); its
 //!   throttled chips follow that curve instead ([`KindLoad::curve`]).
@@ -74,18 +74,18 @@ mod chip;
 mod curtail;
 mod site;
 
-pub mod curve;
-
 use crate::ModelError;
 use crate::suggest::closest;
 
+/// The cap curve lives in the catalog (each accelerator kind may bring its own); it is
+/// re-exported here, where it is used.
+pub use crate::catalog::{CapCurve, CurvePoint};
 pub use chip::{AcceleratorPower, ChipState, HOST_IDLE_FRACTION};
 pub use curtail::{
     CURTAILMENT_SECTION, Curtailment, CurtailmentKind, CurtailmentPlan, CurtailmentSpec,
     CurtailmentSpecs, GRID_OUTAGE_SECTION, GridOutageSpec, RANDOM_CURTAILMENT_SECTION,
     RandomCurtailmentSpec,
 };
-pub use curve::{CapCurve, CurvePoint};
 pub use site::{KindLoad, SitePower, ThrottleDecision};
 
 /// Backup power during a grid outage as a fraction of the site's cap. **Estimate**: on-site

@@ -3,8 +3,7 @@
 
 use sim_models::ModelError;
 use sim_models::catalog::*;
-use sim_models::sim_core::time::SimTime;
-use sim_models::topology::{ClusterSpec, FabricSpec, SiteSpec};
+use sim_models::testing;
 
 const NAMED_ACCELERATORS: [&str; 15] = [
     "a100",
@@ -360,38 +359,20 @@ fn a_fifth_cloud_and_a_new_accelerator_come_from_data_alone() {
         before.regions()
     );
 
-    let fabric = FabricSpec {
-        sites: vec![SiteSpec {
-            name: "lambda-dfw".into(),
-            cloud: "lambda".into(),
-            region: "us-south-1".into(),
-            power_cap_mw: 10.0,
-            pue: None,
-            online_from: SimTime::ZERO,
-            clusters: vec![
-                ClusterSpec {
-                    online_from: sim_core::time::SimTime::ZERO,
-                    name: "h100-a".into(),
-                    accelerator: "h100".into(),
-                    count: 512,
-                    node_size: None,
-                    rack_nodes: 4,
-                    scaleup_domain: None,
-                },
-                ClusterSpec {
-                    online_from: sim_core::time::SimTime::ZERO,
-                    name: "gaudi-a".into(),
-                    accelerator: "gaudi3".into(),
-                    count: 256,
-                    node_size: None,
-                    rack_nodes: 4,
-                    scaleup_domain: None,
-                },
-            ],
-        }],
-    }
-    .build(&catalog)
-    .expect("a fabric on the new cloud");
+    let clusters = vec![
+        testing::cluster("h100-a", "h100", 512),
+        testing::cluster("gaudi-a", "gaudi3", 256),
+    ];
+    let fabric = testing::fabric(
+        &catalog,
+        vec![testing::site(
+            "lambda-dfw",
+            "lambda",
+            "us-south-1",
+            10.0,
+            clusters,
+        )],
+    );
     assert_eq!(fabric.accelerator_count(), 768);
 }
 

@@ -9,6 +9,7 @@ use sim_models::catalog::Catalog;
 use sim_models::failure::*;
 use sim_models::sim_core::rng::{DurationDist, LogNormal, RngStreams};
 use sim_models::sim_core::time::{SimDuration, SimTime};
+use sim_models::testing;
 use sim_models::topology::{AcceleratorId, FailureDomain, uniform_h100_spec};
 
 /// The Llama 3 snapshot: 16,384 H100s for 54 days.
@@ -347,28 +348,14 @@ fn r9_failure_rates_scale_per_accelerator_kind() {
     assert!((gpu * GPU_HOURS - 268.0).abs() < 1e-2);
 
     let fabric = |catalog: &Catalog, kind: &str| {
-        use sim_models::topology::{ClusterSpec, FabricSpec, SiteSpec};
-        FabricSpec {
-            sites: vec![SiteSpec {
-                name: "s".into(),
-                cloud: "aws".into(),
-                region: "us-east-1".into(),
-                power_cap_mw: 100.0,
-                pue: None,
-                online_from: SimTime::ZERO,
-                clusters: vec![ClusterSpec {
-                    name: "c".into(),
-                    accelerator: kind.into(),
-                    count: 1_024,
-                    node_size: Some(8),
-                    rack_nodes: 4,
-                    scaleup_domain: None,
-                    online_from: SimTime::ZERO,
-                }],
-            }],
-        }
-        .build(catalog)
-        .unwrap()
+        let cluster = sim_models::topology::ClusterSpec {
+            node_size: Some(8),
+            ..testing::cluster("c", kind, 1_024)
+        };
+        testing::fabric(
+            catalog,
+            vec![testing::site("s", "aws", "us-east-1", 100.0, vec![cluster])],
+        )
     };
     let id = sim_models::topology::ClusterId(0);
     let h100 = m.cluster_failures_per_hour(&fabric(&catalog, "h100"), &catalog, id);

@@ -5,6 +5,7 @@ use sim_models::catalog::Catalog;
 use sim_models::outage::*;
 use sim_models::sim_core::rng::{DurationDist, RngStreams};
 use sim_models::sim_core::time::{SimDuration, SimTime};
+use sim_models::testing;
 use sim_models::topology::*;
 
 const DAY: SimDuration = SimDuration::DAY;
@@ -18,27 +19,12 @@ fn at(days: u64) -> SimTime {
 fn fabric(sites: &[(&str, &str, &str)]) -> Fabric {
     let sites = sites
         .iter()
-        .map(|&(name, cloud, region)| SiteSpec {
-            name: name.into(),
-            cloud: cloud.into(),
-            region: region.into(),
-            power_cap_mw: 100.0,
-            pue: None,
-            online_from: SimTime::ZERO,
-            clusters: vec![ClusterSpec {
-                online_from: sim_core::time::SimTime::ZERO,
-                name: "h100-a".into(),
-                accelerator: "h100".into(),
-                count: 1024,
-                node_size: None,
-                rack_nodes: 4,
-                scaleup_domain: None,
-            }],
+        .map(|&(name, cloud, region)| {
+            let cluster = testing::cluster("h100-a", "h100", 1024);
+            testing::site(name, cloud, region, 100.0, vec![cluster])
         })
         .collect();
-    FabricSpec { sites }
-        .build(&Catalog::builtin())
-        .expect("valid test fabric")
+    testing::fabric(&Catalog::builtin(), sites)
 }
 
 fn two_regions() -> Fabric {

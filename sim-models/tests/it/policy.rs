@@ -5,17 +5,14 @@ use std::collections::BTreeMap;
 
 use sim_models::capacity::Capacity;
 use sim_models::catalog::{Catalog, RegionId};
-use sim_models::network::{EgressPrices, NetworkSpec, RttModel, WanModel};
-use sim_models::policy::placement::builtin::{OVER_CAP_PENALTY_W, UNPRICED_USD_PER_H};
-use sim_models::policy::registry::ParamValue;
+use sim_models::policy::placement::{OVER_CAP_PENALTY_W, UNPRICED_USD_PER_H};
 use sim_models::policy::{
-    DecisionLog, FabricView, FailoverContext, FailoverDecision, PlacementRequest, PolicyParams,
-    Registry,
+    DecisionLog, FabricView, FailoverContext, FailoverDecision, ParamValue, PlacementRequest,
+    PolicyParams, Registry,
 };
 use sim_models::sim_core::time::{SimDuration, SimTime};
-use sim_models::topology::{
-    ClusterId, ClusterSpec, Fabric, FabricSpec, FailureDomain, SiteId, SiteSpec,
-};
+use sim_models::testing::{self, ViewInputs, World, request};
+use sim_models::topology::{ClusterId, ClusterSpec, FailureDomain, SiteId, SiteSpec};
 
 // Clusters of the test fabric, in fabric order.
 const AWS_A: ClusterId = ClusterId(0); // aws us-east-1 h100, 4 nodes of 8
@@ -29,171 +26,80 @@ const AZURE_SITE: SiteId = SiteId(3);
 
 fn cluster(name: &str, kind: &str, nodes: u32) -> ClusterSpec {
     ClusterSpec {
-        name: name.into(),
-        accelerator: kind.into(),
-        count: nodes * 8,
         node_size: Some(8),
         rack_nodes: 2,
-        scaleup_domain: None,
-        online_from: SimTime::ZERO,
+        ..testing::cluster(name, kind, nodes * 8)
     }
 }
 
 fn site(name: &str, cloud: &str, region: &str, clusters: Vec<ClusterSpec>) -> SiteSpec {
-    SiteSpec {
-        name: name.into(),
-        cloud: cloud.into(),
-        region: region.into(),
-        power_cap_mw: 10.0,
-        pue: None,
-        online_from: SimTime::ZERO,
-        clusters,
-    }
+    testing::site(name, cloud, region, 10.0, clusters)
 }
 
 /// The fabric, its catalog and network, built once per test.
-struct World {
-    catalog: Catalog,
-    fabric: Fabric,
-    rtt: RttModel,
-    prices: EgressPrices,
-    wan: WanModel,
+fn world() -> World {
+    World::new(
+        Catalog::builtin(),
+        vec![
+            site(
+                "aws-use1",
+                "aws",
+                "us-east-1",
+                vec![cluster("h100-a", "h100", 4), cluster("h100-b", "h100", 2)],
+            ),
+            site(
+                "gcp-euw4",
+                "gcp",
+                "europe-west4",
+                vec![cluster("v6e", "tpu-v6e", 4)],
+            ),
+            site(
+                "oci-ash",
+                "oci",
+                "us-ashburn-1",
+                vec![cluster("h200", "h200", 4)],
+            ),
+            site(
+                "az-weu",
+                "azure",
+                "westeurope",
+                vec![cluster("h100", "h100", 4)],
+            ),
+        ],
+    )
 }
 
-impl World {
-    fn new() -> Self {
-        let catalog = Catalog::builtin();
-        let spec = FabricSpec {
-            sites: vec![
-                site(
-                    "aws-use1",
-                    "aws",
-                    "us-east-1",
-                    vec![cluster("h100-a", "h100", 4), cluster("h100-b", "h100", 2)],
-                ),
-                site(
-                    "gcp-euw4",
-                    "gcp",
-                    "europe-west4",
-                    vec![cluster("v6e", "tpu-v6e", 4)],
-                ),
-                site(
-                    "oci-ash",
-                    "oci",
-                    "us-ashburn-1",
-                    vec![cluster("h200", "h200", 4)],
-                ),
-                site(
-                    "az-weu",
-                    "azure",
-                    "westeurope",
-                    vec![cluster("h100", "h100", 4)],
-                ),
-            ],
-        };
-        let fabric = spec.build(&catalog).expect("test fabric builds");
-        let sites: Vec<(&str, RegionId)> = fabric
-            .sites()
-            .iter()
-            .map(|s| (s.name.as_str(), s.region))
-            .collect();
-        let wan = WanModel::new(
-            &NetworkSpec {
-                wan_gbit_default: 100.0,
-                links: Vec::new(),
-            },
-            &sites,
-        )
-        .expect("default WAN");
-        let rtt = RttModel::from_catalog(&catalog).expect("built-in RTTs");
-        let prices = EgressPrices::from_catalog(&catalog).expect("built-in prices");
-        Self {
-            catalog,
-            fabric,
-            rtt,
-            prices,
-            wan,
-        }
-    }
+/// The default state: AWS_A 2 free, AWS_B 1 free, AZURE 3 free, the rest empty.
+fn partly_full(world: &World) -> Capacity {
+    world.capacity(&[(AWS_A, 2), (AWS_B, 1), (AZURE, 1)])
+}
 
-    /// Every node free except `taken` nodes of the given clusters.
-    fn capacity(&self, taken: &[(ClusterId, u32)]) -> Capacity {
-        let mut capacity = Capacity::new(&self.fabric);
-        let mut nodes = Vec::new();
-        for (job, &(c, n)) in taken.iter().enumerate() {
-            assert!(capacity.allocate(&self.fabric, c, n, job as u32, &mut nodes));
-        }
-        capacity
-    }
+fn region(world: &World, cloud: &str, region: &str) -> RegionId {
+    world
+        .catalog
+        .region_id(cloud, region)
+        .expect("known region")
+}
 
-    /// The default state: AWS_A 2 free, AWS_B 1 free, AZURE 3 free, the rest empty.
-    fn partly_full(&self) -> Capacity {
-        self.capacity(&[(AWS_A, 2), (AWS_B, 1), (AZURE, 1)])
-    }
+fn cloud(world: &World, cloud: &str) -> usize {
+    usize::from(world.catalog.cloud_id(cloud).expect("known cloud").0)
+}
 
-    fn region(&self, cloud: &str, region: &str) -> RegionId {
-        self.catalog.region_id(cloud, region).expect("known region")
-    }
-
-    fn cloud(&self, cloud: &str) -> usize {
-        usize::from(self.catalog.cloud_id(cloud).expect("known cloud").0)
+/// The per-cluster, per-site and per-cloud numbers of a view: catalog-like prices (Azure
+/// h100 unpriced), carbon and PUE; headroom largest at OCI.
+fn knobs(world: &World) -> ViewInputs {
+    ViewInputs {
+        usd_per_chip_hour: vec![Some(12.29), Some(12.29), Some(2.70), Some(12.25), None],
+        carbon_g_per_kwh: vec![323.05, 208.81, 323.05, 208.81],
+        power_headroom_w: vec![5e5, 1e5, 2e6, 3e4],
+        pue: vec![1.15, 1.10, 1.15, 1.18],
+        commitment_left_usd: vec![0.0; world.catalog.clouds().len()],
     }
 }
 
-/// The per-cluster, per-site and per-cloud numbers of a view.
-struct Knobs {
-    usd_per_chip_hour: Vec<Option<f64>>,
-    carbon_g_per_kwh: Vec<f64>,
-    power_headroom_w: Vec<f64>,
-    pue: Vec<f64>,
-    commitment_left_usd: Vec<f64>,
-}
-
-impl Knobs {
-    /// Catalog-like prices (Azure h100 unpriced), carbon and PUE; headroom largest at OCI.
-    fn new(world: &World) -> Self {
-        Self {
-            usd_per_chip_hour: vec![Some(12.29), Some(12.29), Some(2.70), Some(12.25), None],
-            carbon_g_per_kwh: vec![323.05, 208.81, 323.05, 208.81],
-            power_headroom_w: vec![5e5, 1e5, 2e6, 3e4],
-            pue: vec![1.15, 1.10, 1.15, 1.18],
-            commitment_left_usd: vec![0.0; world.catalog.clouds().len()],
-        }
-    }
-
-    fn view<'a>(&'a self, world: &'a World, capacity: &'a Capacity) -> FabricView<'a> {
-        FabricView {
-            now: SimTime::ZERO + SimDuration::from_hours(3),
-            fabric: &world.fabric,
-            catalog: &world.catalog,
-            capacity,
-            usd_per_chip_hour: &self.usd_per_chip_hour,
-            carbon_g_per_kwh: &self.carbon_g_per_kwh,
-            power_headroom_w: &self.power_headroom_w,
-            pue: &self.pue,
-            commitment_left_usd: &self.commitment_left_usd,
-            rtt: &world.rtt,
-            prices: &world.prices,
-            wan: &world.wan,
-        }
-    }
-}
-
-/// `accelerators` of any kind, one cluster only, no history.
-fn request(accelerators: u32) -> PlacementRequest<'static> {
-    PlacementRequest {
-        subject: "job",
-        accelerators,
-        kinds: &[],
-        span_clusters: false,
-        multi_site: false,
-        params: 70e9,
-        home: None,
-        checkpoint_bytes: 0.0,
-        users: &[],
-        group: &[],
-        group_total: accelerators,
-    }
+/// The view three hours in.
+fn view_of<'a>(knobs: &'a ViewInputs, world: &'a World, capacity: &'a Capacity) -> FabricView<'a> {
+    world.view(knobs, capacity, SimTime::ZERO + SimDuration::from_hours(3))
 }
 
 fn kinds(names: &[&str]) -> Vec<String> {
@@ -215,14 +121,7 @@ fn place(
     req: &PlacementRequest<'_>,
 ) -> Vec<(ClusterId, u32)> {
     let mut p = policy(name, params);
-    let mut out = vec![(ClusterId(99), 99)];
-    let ok = p.place(view, req, &mut out, &mut DecisionLog::default());
-    assert_eq!(
-        ok,
-        !out.is_empty(),
-        "{name}: the result says whether out is filled"
-    );
-    out
+    testing::place(&mut *p, view, req, &mut DecisionLog::default())
 }
 
 /// Runs policy `name` with a log and returns its one record.
@@ -251,10 +150,10 @@ fn score_of(record: &sim_models::policy::DecisionRecord, option: &str) -> f64 {
 
 #[test]
 fn first_fit_takes_fabric_order() {
-    let world = World::new();
-    let capacity = world.partly_full();
-    let knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let world = world();
+    let capacity = partly_full(&world);
+    let knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     assert_eq!(place("first-fit", &[], &view, &request(8)), [(AWS_A, 1)]);
     // 24 chips: AWS_A has 2 free nodes, AWS_B 1, the TPU cluster 4.
     assert_eq!(place("first-fit", &[], &view, &request(24)), [(GCP, 3)]);
@@ -262,10 +161,10 @@ fn first_fit_takes_fabric_order() {
 
 #[test]
 fn best_fit_takes_the_fullest_cluster_that_fits() {
-    let world = World::new();
-    let capacity = world.partly_full();
-    let knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let world = world();
+    let capacity = partly_full(&world);
+    let knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     assert_eq!(place("best-fit", &[], &view, &request(8)), [(AWS_B, 1)]);
     assert_eq!(place("best-fit", &[], &view, &request(16)), [(AWS_A, 2)]);
     assert_eq!(place("best-fit", &[], &view, &request(24)), [(AZURE, 3)]);
@@ -276,7 +175,7 @@ fn best_fit_takes_the_fullest_cluster_that_fits() {
         ..request(24)
     };
     let world_capacity = world.capacity(&[(AWS_A, 2), (AWS_B, 1), (AZURE, 2)]);
-    let view = knobs.view(&world, &world_capacity);
+    let view = view_of(&knobs, &world, &world_capacity);
     assert_eq!(
         place("best-fit", &[], &view, &req),
         [(AWS_B, 1), (AWS_A, 2)]
@@ -285,10 +184,10 @@ fn best_fit_takes_the_fullest_cluster_that_fits() {
 
 #[test]
 fn cheapest_takes_the_lowest_price_and_counts_egress_from_home() {
-    let world = World::new();
-    let capacity = world.partly_full();
-    let knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let world = world();
+    let capacity = partly_full(&world);
+    let knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     assert_eq!(place("cheapest", &[], &view, &request(8)), [(GCP, 1)]);
     let gpus = kinds(&["h100", "h200"]);
     let req = PlacementRequest {
@@ -308,8 +207,9 @@ fn cheapest_takes_the_lowest_price_and_counts_egress_from_home() {
     assert_eq!(place("cheapest", &long, &view, &moving), [(OCI, 1)]);
     let record = logged("cheapest", &[], &view, &moving);
     let egress = world
+        .net
         .wan
-        .path(0, 2, &world.rtt, &world.prices)
+        .path(0, 2, &world.net.rtt, &world.net.prices)
         .transfer_usd(1e12);
     assert!((score_of(&record, "oci-ash/h200") - (12.25 * 8.0 + egress / 24.0)).abs() < 1e-9);
     assert!((score_of(&record, "aws-use1/h100-a") - 12.29 * 8.0).abs() < 1e-9);
@@ -324,10 +224,10 @@ fn cheapest_takes_the_lowest_price_and_counts_egress_from_home() {
 
 #[test]
 fn greenest_takes_the_lowest_carbon_times_pue() {
-    let world = World::new();
-    let capacity = world.partly_full();
-    let mut knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let world = world();
+    let capacity = partly_full(&world);
+    let mut knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     // 208.81 x 1.10 (GCP) < 208.81 x 1.18 (Azure) < 323.05 x 1.15.
     assert_eq!(place("greenest", &[], &view, &request(8)), [(GCP, 1)]);
     let gpus = kinds(&["h100", "h200"]);
@@ -339,17 +239,17 @@ fn greenest_takes_the_lowest_carbon_times_pue() {
     // PUE counts: a worse PUE at equal carbon loses.
     knobs.carbon_g_per_kwh = vec![200.0, 300.0, 200.0, 300.0];
     knobs.pue = vec![1.3, 1.1, 1.2, 1.1];
-    let view = knobs.view(&world, &capacity);
+    let view = view_of(&knobs, &world, &capacity);
     assert_eq!(place("greenest", &[], &view, &req), [(OCI, 1)]);
 }
 
 #[test]
 fn lowest_latency_takes_the_site_nearest_the_users() {
-    let world = World::new();
-    let capacity = world.partly_full();
-    let knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
-    let europe = [(world.region("gcp", "europe-west4"), 1.0)];
+    let world = world();
+    let capacity = partly_full(&world);
+    let knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
+    let europe = [(region(&world, "gcp", "europe-west4"), 1.0)];
     let req = PlacementRequest {
         users: &europe,
         kinds: &kinds(&["h100", "h200"]),
@@ -358,8 +258,8 @@ fn lowest_latency_takes_the_site_nearest_the_users() {
     assert_eq!(place("lowest-latency", &[], &view, &req), [(AZURE, 1)]);
     // Three quarters of the weight in Virginia pulls it to AWS.
     let (use1, euw4) = (
-        world.region("aws", "us-east-1"),
-        world.region("gcp", "europe-west4"),
+        region(&world, "aws", "us-east-1"),
+        region(&world, "gcp", "europe-west4"),
     );
     let mixed = [(use1, 3.0), (euw4, 1.0)];
     let req = PlacementRequest {
@@ -368,8 +268,9 @@ fn lowest_latency_takes_the_site_nearest_the_users() {
     };
     assert_eq!(place("lowest-latency", &[], &view, &req), [(AWS_A, 1)]);
     let record = logged("lowest-latency", &[], &view, &req);
-    let to = world.region("azure", "westeurope");
-    let expected = (3.0 * world.rtt.rtt_ms(use1, to).ms + world.rtt.rtt_ms(euw4, to).ms) / 4.0;
+    let to = region(&world, "azure", "westeurope");
+    let expected =
+        (3.0 * world.net.rtt.rtt_ms(use1, to).ms + world.net.rtt.rtt_ms(euw4, to).ms) / 4.0;
     assert!((score_of(&record, "az-weu/h100") - expected).abs() < 1e-9);
     // No users: nearest to home; neither: fabric order.
     let homed = PlacementRequest {
@@ -385,10 +286,10 @@ fn lowest_latency_takes_the_site_nearest_the_users() {
 
 #[test]
 fn power_headroom_takes_the_site_with_most_room() {
-    let world = World::new();
-    let capacity = world.partly_full();
-    let mut knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let world = world();
+    let capacity = partly_full(&world);
+    let mut knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     assert_eq!(place("power-headroom", &[], &view, &request(8)), [(OCI, 1)]);
     let record = logged("power-headroom", &[], &view, &request(8));
     let draw = 8.0 * (700.0 + 575.0) * 1.15; // h200 at TDP with its host, times PUE
@@ -396,7 +297,7 @@ fn power_headroom_takes_the_site_with_most_room() {
     // AWS (5 kW) cannot take 8 H100s; Azure (30 kW) can, though it has less room than
     // AWS had before the request.
     knobs.power_headroom_w = vec![5e3, 1e5, 1e6, 3e4];
-    let view = knobs.view(&world, &capacity);
+    let view = view_of(&knobs, &world, &capacity);
     let h100 = kinds(&["h100"]);
     let req = PlacementRequest {
         kinds: &h100,
@@ -411,17 +312,17 @@ fn power_headroom_takes_the_site_with_most_room() {
     );
     // Over the cap everywhere: still placed, on the smallest overshoot.
     knobs.power_headroom_w = vec![5e3, 1e3, 1e3, 1e3];
-    let view = knobs.view(&world, &capacity);
+    let view = view_of(&knobs, &world, &capacity);
     assert_eq!(place("power-headroom", &[], &view, &req), [(AWS_A, 1)]);
 }
 
 #[test]
 fn spanning_rules_are_honoured() {
-    let world = World::new();
+    let world = world();
     // H100 free: AWS_A 2, AWS_B 2 (one site, 4 nodes), AZURE 2.
     let capacity = world.capacity(&[(AWS_A, 2), (AZURE, 2)]);
-    let knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     let h100 = kinds(&["h100"]);
     let one = PlacementRequest {
         kinds: &h100,
@@ -473,10 +374,10 @@ fn spanning_rules_are_honoured() {
 
 #[test]
 fn decision_log_lists_options_best_first_and_the_choice() {
-    let world = World::new();
-    let capacity = world.partly_full();
-    let knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let world = world();
+    let capacity = partly_full(&world);
+    let knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     let record = logged("cheapest", &[], &view, &request(8));
     assert_eq!(record.policy, "placement:cheapest");
     assert_eq!(record.subject, "job");
@@ -496,7 +397,7 @@ fn decision_log_lists_options_best_first_and_the_choice() {
         ..request(24)
     };
     let capacity = world.capacity(&[(AWS_A, 2), (AWS_B, 1), (AZURE, 2)]);
-    let view = knobs.view(&world, &capacity);
+    let view = view_of(&knobs, &world, &capacity);
     assert_eq!(
         logged("first-fit", &[], &view, &spanning).choice,
         "aws-use1/h100-a x 2 + aws-use1/h100-b x 1"
@@ -512,10 +413,10 @@ fn spread_params(max_share: f64, level: &str) -> [(&'static str, ParamValue); 2]
 
 #[test]
 fn spread_splits_over_regions_and_refuses_when_the_cap_cannot_be_met() {
-    let world = World::new();
+    let world = world();
     let capacity = world.capacity(&[]);
-    let knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     // H100 lives in two regions: aws us-east-1 (6 nodes) and azure westeurope (4).
     let h100 = kinds(&["h100"]);
     let req = PlacementRequest {
@@ -551,10 +452,10 @@ fn spread_splits_over_regions_and_refuses_when_the_cap_cannot_be_met() {
 
 #[test]
 fn spread_counts_what_the_group_already_holds() {
-    let world = World::new();
+    let world = world();
     let capacity = world.capacity(&[]);
-    let knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     // Half the group already in us-east-1: the second half goes elsewhere, in one piece.
     let held = [(AWS_A, 8)];
     let gpus = kinds(&["h100", "h200"]);
@@ -588,18 +489,18 @@ fn spread_counts_what_the_group_already_holds() {
 
 #[test]
 fn commitment_burn_prefers_the_cloud_with_most_commitment_left() {
-    let world = World::new();
-    let capacity = world.partly_full();
-    let mut knobs = Knobs::new(&world);
+    let world = world();
+    let capacity = partly_full(&world);
+    let mut knobs = knobs(&world);
     // No commitment anywhere: same as cheapest.
-    let view = knobs.view(&world, &capacity);
+    let view = view_of(&knobs, &world, &capacity);
     assert_eq!(
         place("commitment-burn", &[], &view, &request(8)),
         [(GCP, 1)]
     );
-    knobs.commitment_left_usd[world.cloud("oci")] = 100.0;
-    knobs.commitment_left_usd[world.cloud("azure")] = 5000.0;
-    let view = knobs.view(&world, &capacity);
+    knobs.commitment_left_usd[cloud(&world, "oci")] = 100.0;
+    knobs.commitment_left_usd[cloud(&world, "azure")] = 5000.0;
+    let view = view_of(&knobs, &world, &capacity);
     // Azure's h100 has no price, but the commitment is spent first.
     assert_eq!(
         place("commitment-burn", &[], &view, &request(8)),
@@ -637,10 +538,10 @@ fn throughput_table() -> [(&'static str, ParamValue); 1] {
 
 #[test]
 fn heterogeneity_aware_follows_comparative_advantage() {
-    let world = World::new();
-    let capacity = world.partly_full();
-    let knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let world = world();
+    let capacity = partly_full(&world);
+    let knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     let table = throughput_table();
     let named = |subject| PlacementRequest {
         subject,
@@ -791,10 +692,10 @@ fn interruption(repair: SimDuration) -> FailoverContext<'static> {
 
 #[test]
 fn threshold_waits_for_short_repairs_and_migrates_otherwise() {
-    let world = World::new();
-    let capacity = world.partly_full();
-    let knobs = Knobs::new(&world);
-    let view = knobs.view(&world, &capacity);
+    let world = world();
+    let capacity = partly_full(&world);
+    let knobs = knobs(&world);
+    let view = view_of(&knobs, &world, &capacity);
     let registry = Registry::builtin();
     let two_hours =
         PolicyParams::from_pairs([("max_wait".to_owned(), ParamValue::Text("2h".into()))]);

@@ -5,7 +5,7 @@ use sim_models::catalog::Catalog;
 use sim_models::power::*;
 use sim_models::sim_core::rng::{DurationDist, RngStreams};
 use sim_models::sim_core::time::{SimDuration, SimTime};
-use sim_models::topology::*;
+use sim_models::testing;
 
 const FULL: ChipState = ChipState::Busy { utilisation: 1.0 };
 
@@ -293,26 +293,17 @@ fn refuse_and_preempt_helpers() {
 #[test]
 fn site_power_from_a_fabric() {
     let catalog = Catalog::builtin();
-    let spec = FabricSpec {
-        sites: vec![SiteSpec {
-            name: "aws-use1".into(),
-            cloud: "aws".into(),
-            region: "us-east-1".into(),
-            power_cap_mw: 2.0,
-            pue: None,
-            online_from: SimTime::ZERO,
-            clusters: vec![ClusterSpec {
-                online_from: sim_core::time::SimTime::ZERO,
-                name: "h100-a".into(),
-                accelerator: "h100".into(),
-                count: 1_024,
-                node_size: None,
-                rack_nodes: 4,
-                scaleup_domain: None,
-            }],
-        }],
-    };
-    let fabric = spec.build(&catalog).unwrap();
+    let cluster = testing::cluster("h100-a", "h100", 1_024);
+    let fabric = testing::fabric(
+        &catalog,
+        vec![testing::site(
+            "aws-use1",
+            "aws",
+            "us-east-1",
+            2.0,
+            vec![cluster],
+        )],
+    );
     let site = &fabric.sites()[0];
     let mut power = SitePower::for_site(&fabric, &catalog, site.id);
     assert_eq!(power.pue, site.pue);
@@ -334,27 +325,14 @@ fn site_power_takes_each_kinds_own_curve_from_the_catalog() {
     let mut catalog = Catalog::builtin();
     let curve = std::sync::Arc::new(CapCurve::new([(0.3, 0.5), (0.7, 0.97)], &["t"]).unwrap());
     catalog.set_cap_curve("b200", Some(curve.clone())).unwrap();
-    let cluster = |name: &str, kind: &str| ClusterSpec {
-        online_from: SimTime::ZERO,
-        name: name.into(),
-        accelerator: kind.into(),
-        count: 64,
-        node_size: None,
-        rack_nodes: 4,
-        scaleup_domain: None,
-    };
-    let spec = FabricSpec {
-        sites: vec![SiteSpec {
-            name: "aws-use1".into(),
-            cloud: "aws".into(),
-            region: "us-east-1".into(),
-            power_cap_mw: 2.0,
-            pue: None,
-            online_from: SimTime::ZERO,
-            clusters: vec![cluster("h100-a", "h100"), cluster("b200-a", "b200")],
-        }],
-    };
-    let fabric = spec.build(&catalog).unwrap();
+    let clusters = vec![
+        testing::cluster("h100-a", "h100", 64),
+        testing::cluster("b200-a", "b200", 64),
+    ];
+    let fabric = testing::fabric(
+        &catalog,
+        vec![testing::site("aws-use1", "aws", "us-east-1", 2.0, clusters)],
+    );
     let mut power = SitePower::for_site(&fabric, &catalog, fabric.sites()[0].id);
     assert_eq!(power.loads[0].curve, None);
     assert_eq!(power.loads[1].curve.as_ref(), Some(&curve));

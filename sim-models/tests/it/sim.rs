@@ -2,13 +2,13 @@
 
 use sim_core::rng::RngStreams;
 use sim_core::time::{SimDuration, SimTime};
-use sim_models::catalog::{Catalog, RegionId};
+use sim_models::catalog::Catalog;
 use sim_models::failure::{FailureCategory, FailureModel, FailureScope};
-use sim_models::network::{EgressPrices, NetworkSpec, RttModel, WanModel};
 use sim_models::outage::{MaintenanceCadence, MaintenanceSpec, OutagePlan, Spread};
 use sim_models::power::CurtailmentPlan;
-use sim_models::sim::{Network, Policies, RunSummary, TrainingRun, TrainingSim};
-use sim_models::topology::{ClusterSpec, Fabric, FabricSpec, SiteSpec};
+use sim_models::sim::{Policies, RunSummary, TrainingRun, TrainingSim};
+use sim_models::testing::{self, Net};
+use sim_models::topology::{ClusterSpec, Fabric, FabricSpec};
 use sim_models::workload::{
     CheckpointCost, JobWork, TrainingJobSpec, first_order_ettr, young_daly_interval,
 };
@@ -20,50 +20,21 @@ fn one_cluster(catalog: &Catalog, nodes: u32, rack_nodes: u32) -> Fabric {
 
 /// [`one_cluster`] with a site power cap of `cap_mw`.
 fn capped_cluster(catalog: &Catalog, nodes: u32, rack_nodes: u32, cap_mw: f64) -> Fabric {
-    FabricSpec {
-        sites: vec![SiteSpec {
-            name: "dc".into(),
-            cloud: "aws".into(),
-            region: "us-east-1".into(),
-            power_cap_mw: cap_mw,
-            pue: None,
-            online_from: SimTime::ZERO,
-            clusters: vec![ClusterSpec {
-                online_from: sim_core::time::SimTime::ZERO,
-                name: "h100".into(),
-                accelerator: "h100".into(),
-                count: nodes * 8,
-                node_size: Some(8),
-                rack_nodes,
-                scaleup_domain: None,
-            }],
-        }],
-    }
-    .build(catalog)
-    .unwrap()
-}
-
-struct Net {
-    wan: WanModel,
-    rtt: RttModel,
-    prices: EgressPrices,
-}
-
-fn network(catalog: &Catalog, fabric: &Fabric) -> Net {
-    let sites: Vec<(&str, RegionId)> = fabric
-        .sites()
-        .iter()
-        .map(|s| (s.name.as_str(), s.region))
-        .collect();
-    let spec = NetworkSpec {
-        wan_gbit_default: 100.0,
-        links: Vec::new(),
+    let cluster = ClusterSpec {
+        node_size: Some(8),
+        rack_nodes,
+        ..testing::cluster("h100", "h100", nodes * 8)
     };
-    Net {
-        wan: WanModel::new(&spec, &sites).unwrap(),
-        rtt: RttModel::from_catalog(catalog).unwrap(),
-        prices: EgressPrices::from_catalog(catalog).unwrap(),
-    }
+    testing::fabric(
+        catalog,
+        vec![testing::site(
+            "dc",
+            "aws",
+            "us-east-1",
+            cap_mw,
+            vec![cluster],
+        )],
+    )
 }
 
 /// The power and money inputs of a run (none by default).
@@ -100,15 +71,11 @@ fn run_with(
     seed: u64,
     extras: Extras,
 ) -> RunSummary {
-    let net = network(catalog, fabric);
+    let net = Net::new(catalog, fabric);
     let run = TrainingRun {
         fabric,
         catalog,
-        network: Network {
-            wan: &net.wan,
-            rtt: &net.rtt,
-            prices: &net.prices,
-        },
+        network: net.network(),
         jobs,
         failures,
         outages,
@@ -572,24 +539,13 @@ fn committed_spend_burns_down_with_the_jobs_cost() {
 #[test]
 fn a_cluster_coming_online_later_starts_its_work_then() {
     let catalog = Catalog::builtin();
+    let late = ClusterSpec {
+        node_size: Some(8),
+        online_from: SimTime::ZERO + SimDuration::from_days(2),
+        ..testing::cluster("h100", "h100", 1_000)
+    };
     let mut spec = FabricSpec {
-        sites: vec![SiteSpec {
-            name: "dc".into(),
-            cloud: "aws".into(),
-            region: "us-east-1".into(),
-            power_cap_mw: 100.0,
-            pue: None,
-            online_from: SimTime::ZERO,
-            clusters: vec![ClusterSpec {
-                name: "h100".into(),
-                accelerator: "h100".into(),
-                count: 1_000,
-                node_size: Some(8),
-                rack_nodes: 4,
-                scaleup_domain: None,
-                online_from: SimTime::ZERO + SimDuration::from_days(2),
-            }],
-        }],
+        sites: vec![testing::site("dc", "aws", "us-east-1", 100.0, vec![late])],
     };
     let fabric = spec.build(&catalog).unwrap();
     let horizon = SimTime::ZERO + SimDuration::from_days(3);
@@ -631,28 +587,17 @@ fn a_cluster_coming_online_later_starts_its_work_then() {
 #[test]
 fn a_job_spanning_clouds_pays_egress_per_step() {
     let catalog = Catalog::builtin();
-    let site = |name: &str, cloud: &str, region: &str| SiteSpec {
-        name: name.into(),
-        cloud: cloud.into(),
-        region: region.into(),
-        power_cap_mw: 100.0,
-        pue: None,
-        online_from: SimTime::ZERO,
-        clusters: vec![ClusterSpec {
-            name: "h100".into(),
-            accelerator: "h100".into(),
-            count: 512,
+    let site = |name: &str, cloud: &str, region: &str| {
+        let cluster = ClusterSpec {
             node_size: Some(8),
-            rack_nodes: 4,
-            scaleup_domain: None,
-            online_from: SimTime::ZERO,
-        }],
+            ..testing::cluster("h100", "h100", 512)
+        };
+        testing::site(name, cloud, region, 100.0, vec![cluster])
     };
-    let fabric = FabricSpec {
-        sites: vec![site("a", "aws", "us-east-1"), site("b", "azure", "eastus")],
-    }
-    .build(&catalog)
-    .unwrap();
+    let fabric = testing::fabric(
+        &catalog,
+        vec![site("a", "aws", "us-east-1"), site("b", "azure", "eastus")],
+    );
     let mut job = TrainingJobSpec::new(
         "job",
         7e9,

@@ -5,6 +5,7 @@ use std::mem::size_of_val;
 use sim_models::ModelError;
 use sim_models::catalog::*;
 use sim_models::sim_core::time::{SimDuration, SimTime};
+use sim_models::testing::{self, cluster};
 use sim_models::topology::*;
 
 fn provenance() -> Provenance {
@@ -97,27 +98,7 @@ fn catalog() -> Catalog {
 }
 
 fn site(name: &str, cloud: &str, region: &str, clusters: Vec<ClusterSpec>) -> SiteSpec {
-    SiteSpec {
-        name: name.into(),
-        cloud: cloud.into(),
-        region: region.into(),
-        power_cap_mw: 100.0,
-        pue: None,
-        online_from: SimTime::ZERO,
-        clusters,
-    }
-}
-
-fn cluster(name: &str, accelerator: &str, count: u32) -> ClusterSpec {
-    ClusterSpec {
-        online_from: sim_core::time::SimTime::ZERO,
-        name: name.into(),
-        accelerator: accelerator.into(),
-        count,
-        node_size: None,
-        rack_nodes: 4,
-        scaleup_domain: None,
-    }
+    testing::site(name, cloud, region, 100.0, clusters)
 }
 
 /// Four clouds, six sites (one with two kinds), ~5,000 accelerators.

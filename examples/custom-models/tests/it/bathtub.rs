@@ -3,8 +3,7 @@
 
 use custom_models::bathtub::{BATHTUB, Bathtub};
 use sim_models::failure::FailureScope;
-use sim_models::policy::PolicyParams;
-use sim_models::policy::registry::ParamValue;
+use sim_models::policy::{ParamValue, PolicyParams};
 use sim_models::sim_core::rng::{Exponential, RngStreams};
 use sim_models::sim_core::time::SimTime;
 

@@ -14,8 +14,8 @@ use custom_models::nova::NOVA_1;
 use sim_models::catalog::Catalog;
 use sim_models::policy::{PolicyParams, Registry};
 use sim_models::power::{CapCurve, SitePower};
-use sim_models::sim_core::time::SimTime;
-use sim_models::topology::{ClusterSpec, FabricSpec, SiteSpec};
+use sim_models::testing;
+use sim_models::topology::ClusterSpec;
 
 /// `examples/custom-models/scenario.toml`.
 fn scenario() -> PathBuf {
@@ -136,27 +136,20 @@ fn the_example_scenario_runs_with_all_three_plug_ins() {
 fn start_of_run_throttle() -> (f64, f64) {
     let catalog = custom_models::registry().catalog().unwrap();
     let cluster = |name: &str, kind: &str, count| ClusterSpec {
-        name: name.into(),
-        accelerator: kind.into(),
-        count,
         node_size: Some(8),
-        rack_nodes: 4,
-        scaleup_domain: None,
-        online_from: SimTime::ZERO,
+        ..testing::cluster(name, kind, count)
     };
-    let fabric = FabricSpec {
-        sites: vec![SiteSpec {
-            name: "aws-use1".into(),
-            cloud: "aws".into(),
-            region: "us-east-1".into(),
-            power_cap_mw: 1.45,
-            pue: None,
-            online_from: SimTime::ZERO,
-            clusters: vec![cluster("nova", NOVA_1, 1024), cluster("h100", "h100", 512)],
-        }],
-    }
-    .build(&catalog)
-    .unwrap();
+    let clusters = vec![cluster("nova", NOVA_1, 1024), cluster("h100", "h100", 512)];
+    let fabric = testing::fabric(
+        &catalog,
+        vec![testing::site(
+            "aws-use1",
+            "aws",
+            "us-east-1",
+            1.45,
+            clusters,
+        )],
+    );
     let mut power = SitePower::for_site(&fabric, &catalog, fabric.sites()[0].id);
     power.loads[0].busy = 1024;
     power.loads[0].idle = 0;

@@ -3,8 +3,8 @@
 use custom_models::nova::{CURVE_CAPS, NOVA_1, nova_curve, nova_model_throughput};
 use sim_models::catalog::{Catalog, DataStatus};
 use sim_models::power::{CapCurve, SitePower};
-use sim_models::sim_core::time::SimTime;
-use sim_models::topology::{ClusterSpec, Fabric, FabricSpec, SiteSpec};
+use sim_models::testing;
+use sim_models::topology::{ClusterSpec, Fabric};
 
 fn catalog() -> Catalog {
     custom_models::registry()
@@ -15,27 +15,14 @@ fn catalog() -> Catalog {
 /// One AWS us-east-1 site: 64 nova-1 (load 0), then 64 H100 (load 1).
 fn fabric(catalog: &Catalog) -> Fabric {
     let cluster = |name: &str, kind: &str| ClusterSpec {
-        name: name.into(),
-        accelerator: kind.into(),
-        count: 64,
         node_size: Some(8),
-        rack_nodes: 4,
-        scaleup_domain: None,
-        online_from: SimTime::ZERO,
+        ..testing::cluster(name, kind, 64)
     };
-    FabricSpec {
-        sites: vec![SiteSpec {
-            name: "aws-use1".into(),
-            cloud: "aws".into(),
-            region: "us-east-1".into(),
-            power_cap_mw: 1.0,
-            pue: None,
-            online_from: SimTime::ZERO,
-            clusters: vec![cluster("nova", NOVA_1), cluster("h100", "h100")],
-        }],
-    }
-    .build(catalog)
-    .expect("a valid fabric")
+    let clusters = vec![cluster("nova", NOVA_1), cluster("h100", "h100")];
+    testing::fabric(
+        catalog,
+        vec![testing::site("aws-use1", "aws", "us-east-1", 1.0, clusters)],
+    )
 }
 
 #[test]

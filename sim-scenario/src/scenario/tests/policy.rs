@@ -2,7 +2,7 @@
 //! where each problem is reported.
 
 use sim_models::failure::FailureModel;
-use sim_models::policy::registry::ParamValue;
+use sim_models::policy::ParamValue;
 use sim_models::policy::{PolicyParams, Registry};
 
 use super::{Diagnostics, MINIMAL, check, errors, only, parse};

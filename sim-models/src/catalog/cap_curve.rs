@@ -1,5 +1,11 @@
 //! The power-cap to throughput curve, embedded from `data/power_capping.csv`.
 //!
+//! It lives in the catalog because it is hardware data like the accelerator specs: shipped
+//! as a CSV with a source per row, and carried per accelerator kind
+//! ([`Catalog::cap_curve`](super::Catalog::cap_curve)) when a plug-in kind brings its own.
+//! [`power`](crate::power), which throttles chips along it, re-exports it as
+//! [`power::CapCurve`](crate::power::CapCurve); the catalog never imports `power`.
+//!
 //! # Which rows, and why
 //!
 //! `data/power_capping.csv` keeps 6 of the 12 rows of a power-capping table (all 12 with
@@ -65,8 +71,8 @@ pub struct CurvePoint {
 /// and the last point is `(1, 1)`. Queries clamp: above a cap of 1 the cap does not bind
 /// (throughput 1); below the lowest point ([`CapCurve::min_cap`]) the curve has no data, so
 /// the value at the lowest point is returned and the power model never sets a limit below
-/// it (see [`super::SitePower::throttle_for_cap`]). Every query is *O*(points), with 6
-/// points built in.
+/// it (see [`SitePower::throttle_for_cap`](crate::power::SitePower::throttle_for_cap)).
+/// Every query is *O*(points), with 6 points built in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CapCurve {
     points: Box<[CurvePoint]>,

@@ -6,15 +6,30 @@
 //! * `migrate`: restart wherever placement finds room; if that is another site, first copy
 //!   the checkpoint there over the WAN (time from bytes, bandwidth and RTT; cost from egress).
 //! * `threshold`: `wait` if the expected repair is shorter than `max_wait`, else `migrate`.
+//!
+//! The first three are one policy, [`Fixed`] (`fixed.rs`); `threshold` is [`Threshold`]
+//! (`threshold.rs`).
 
-pub mod builtin;
+mod fixed;
+mod threshold;
 
 use sim_core::time::SimDuration;
 
 use crate::topology::{FailureDomain, SiteId};
 
-use super::decision::DecisionLog;
+use super::decision::{DecisionLog, DecisionRecord, ScoredOption};
+use super::registry::Registry;
 use super::view::FabricView;
+
+pub use fixed::Fixed;
+pub use threshold::{DEFAULT_MAX_WAIT, Threshold};
+
+/// The old home of the built-in policies, kept only for `sim/`'s import of [`Fixed`]; to
+/// be removed once `sim/` imports it from [`failover`](self).
+#[doc(hidden)]
+pub mod builtin {
+    pub use super::Fixed;
+}
 
 /// What to do with an interrupted job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,4 +83,39 @@ pub trait Failover {
         ctx: &FailoverContext<'_>,
         log: &mut DecisionLog,
     ) -> FailoverDecision;
+}
+
+/// Registers every built-in failover policy, in this order: `wait`, `restart`,
+/// `migrate`, `threshold`.
+pub fn register(r: &mut Registry) {
+    fixed::register(r);
+    threshold::register(r);
+}
+
+/// Records failover decision `choice` in `log` (when enabled) with `options` as
+/// `(name, score)`.
+fn record(
+    log: &mut DecisionLog,
+    view: &FabricView<'_>,
+    policy: &str,
+    ctx: &FailoverContext<'_>,
+    options: &[(&str, f64)],
+    choice: FailoverDecision,
+) {
+    if !log.is_enabled() {
+        return;
+    }
+    log.push(DecisionRecord {
+        time: view.now,
+        policy: format!("failover:{policy}"),
+        subject: ctx.subject.to_owned(),
+        options: options
+            .iter()
+            .map(|&(option, score)| ScoredOption {
+                option: option.to_owned(),
+                score,
+            })
+            .collect(),
+        choice: choice.name().to_owned(),
+    });
 }
