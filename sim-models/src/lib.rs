@@ -27,8 +27,8 @@
 //!   [`policy::Failover`] gets a read-only [`policy::FabricView`] and answers; a
 //!   [`policy::Registry`] names every policy and failure model, and another crate can add
 //!   its own (see `examples/custom-models` and `docs/writing-a-model-crate.md`).
-//! * **A run is a value.** [`sim::TrainingRun`] holds everything a simulation needs;
-//!   [`sim::TrainingSim`] runs it with [`sim::Policies`] and returns a
+//! * **A run is a value.** [`sim::FabricRun`] holds everything a simulation needs;
+//!   [`sim::FabricSim`] runs it with [`sim::Policies`] and returns a
 //!   [`sim::RunSummary`] of per-job, per-site and per-service figures.
 //!
 //! This crate reads no files and prints nothing: the CLI (`sim-cli`) parses scenarios into
@@ -74,7 +74,7 @@
 //! # use sim_models::catalog::{Catalog, RegionId};
 //! # use sim_models::failure::FailureModel;
 //! # use sim_models::network::{EgressPrices, NetworkSpec, RttModel, WanModel};
-//! # use sim_models::sim::{Network, Policies, TrainingRun, TrainingSim};
+//! # use sim_models::sim::{Network, Policies, FabricRun, FabricSim};
 //! # use sim_models::sim_core::time::{SimDuration, SimTime};
 //! # use sim_models::topology::{ClusterSpec, FabricSpec, SiteSpec};
 //! # use sim_models::workload::{JobWork, TrainingJobSpec};
@@ -107,7 +107,7 @@
 //! # let prices = EgressPrices::from_catalog(&catalog).unwrap();
 //! // A 70B-parameter job on 512 accelerators that would need 30 days; we watch 7.
 //! let job = TrainingJobSpec::new("llm", 70e9, JobWork::Duration(SimDuration::from_days(30)), 512);
-//! let run = TrainingRun {
+//! let run = FabricRun {
 //!     fabric: &fabric,
 //!     catalog: &catalog,
 //!     network: Network { wan: &wan, rtt: &rtt, prices: &prices },
@@ -122,7 +122,7 @@
 //!     carbon: Vec::new(),
 //!     serving: Default::default(),
 //! };
-//! let summary = TrainingSim::new(run, Policies::default()).expect("a valid run").run();
+//! let summary = FabricSim::new(run, Policies::default()).expect("a valid run").run();
 //!
 //! let job = &summary.jobs[0];
 //! assert_eq!(job.first_start, Some(SimTime::ZERO)); // first-fit placed it at once

@@ -28,7 +28,7 @@ impl Default for Limits {
 
 /// The estimate of `r`'s run.
 pub fn estimate_of(r: &Resolved) -> Estimate {
-    estimate(&r.training_run())
+    estimate(&r.fabric_run())
 }
 
 /// Checks `r` against `limits`: an error naming the estimate, its largest source, how to

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use sim_models::sim::{Policies, RunSummary, TrainingSim};
+use sim_models::sim::{Policies, RunSummary, FabricSim};
 
 use crate::resolve::Resolved;
 
@@ -16,8 +16,8 @@ pub struct RunOutput {
 
 /// Simulates `r` to its horizon under `policies` (fresh ones: [`Resolved::policies`]).
 pub fn simulate(r: &Resolved, policies: Policies) -> anyhow::Result<RunOutput> {
-    let run = r.training_run();
-    let model = TrainingSim::new(run, policies).map_err(|errors| {
+    let run = r.fabric_run();
+    let model = FabricSim::new(run, policies).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the scenario cannot run:\n{}", lines.join("\n"))
     })?;

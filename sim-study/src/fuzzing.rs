@@ -8,7 +8,7 @@
 //! panic, a hang or an unbounded allocation.
 //!
 //! ```text
-//! scenario(text) --parse + resolve--> Resolved --modest?--> TrainingSim::new (not run)
+//! scenario(text) --parse + resolve--> Resolved --modest?--> FabricSim::new (not run)
 //! sweep(text, dir) --spec::parse--> SweepSpec --load base--> Plan::new --> points::prepare
 //!                                                               (first MAX_POINTS points)
 //! ```
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use sim_models::policy::Registry;
-use sim_models::sim::TrainingSim;
+use sim_models::sim::FabricSim;
 
 use crate::sweep::{plan, points, spec};
 use sim_scenario::resolve::{self, Resolved, Source};
@@ -85,7 +85,7 @@ fn diagnostics(d: &Diagnostics) -> Outcome {
 /// Runs the `fabricsim validate` pipeline on scenario `text`: parse, resolve against
 /// `registry` (catalog, fabric, outages, power, serving, policies), and, when the resolved
 /// scenario is modest ([`MODEST_NODES`], [`MODEST_JOBS`], [`MODEST_REPLICAS`]), builds the
-/// model with `TrainingSim::new` (its own checks) without running it. Trace files are
+/// model with `FabricSim::new` (its own checks) without running it. Trace files are
 /// looked up under a folder that does not exist, so every `trace` is an error.
 pub fn scenario(text: &str, registry: &Registry) -> Outcome {
     let source = Source {
@@ -118,8 +118,8 @@ fn build_model(r: &Resolved) -> Outcome {
         Ok(p) => p,
         Err(e) => return error(format!("{e:#}")),
     };
-    let run = r.training_run();
-    match TrainingSim::new(run, policies) {
+    let run = r.fabric_run();
+    match FabricSim::new(run, policies) {
         Ok(_) => Outcome::Ok,
         Err(errors) => {
             if errors.is_empty() || errors.iter().any(|e| e.message.trim().is_empty()) {

@@ -1,15 +1,15 @@
-//! Self-checks for tests: [`TrainingSim::run_checked`] runs the model checking its
-//! invariants ([`TrainingSim::check_invariants`]) and auditing its energy accounting and
+//! Self-checks for tests: [`FabricSim::run_checked`] runs the model checking its
+//! invariants ([`FabricSim::check_invariants`]) and auditing its energy accounting and
 //! logs ([`EnergyAudit`]) after every event.
 
 use sim_core::engine::Simulation;
 use sim_core::time::SimTime;
 
-use super::{RunSummary, TrainingSim, serving};
+use super::{RunSummary, FabricSim, serving};
 use crate::topology::ClusterId;
 use crate::workload::JobWork;
 
-/// What [`TrainingSim::run_checked`]'s energy audit carries from one event to the next.
+/// What [`FabricSim::run_checked`]'s energy audit carries from one event to the next.
 #[derive(Clone, Debug)]
 struct EnergyAudit {
     /// Time of the previous check.
@@ -40,7 +40,7 @@ struct EnergyAudit {
 impl EnergyAudit {
     /// The audit of a model before its first event: everything at zero (meters start at
     /// zero power; the first re-solve of each site happens at time zero).
-    fn new(sim: &TrainingSim<'_>) -> Self {
+    fn new(sim: &FabricSim<'_>) -> Self {
         let n = sim.sites.len();
         Self {
             last: SimTime::ZERO,
@@ -144,12 +144,12 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()) + 1e-6
 }
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// [`run`](Self::run), checking the model's invariants after every event
     /// ([`check_invariants`](Self::check_invariants)) and auditing its energy accounting
     /// (every site's meter against the integral of its chips' draw and of its power log,
     /// and the split into jobs, replicas and idle chips; time order of every log; see
-    /// `TrainingSim::audit`); returns the first violation with the time it was found.
+    /// `FabricSim::audit`); returns the first violation with the time it was found.
     /// O(nodes + jobs + sites x kinds) per event: for tests, not for studies.
     pub fn run_checked(self) -> Result<RunSummary, String> {
         let horizon = self.run.horizon;
@@ -476,13 +476,13 @@ mod tests {
     use crate::outage::OutagePlan;
     use crate::power::CurtailmentPlan;
     use crate::sim::events::Ev;
-    use crate::sim::{Network, Policies, TrainingRun};
+    use crate::sim::{Network, Policies, FabricRun};
     use crate::topology::FabricSpec;
     use crate::workload::TrainingJobSpec;
 
     /// One H100 site running one job from time zero, for `hours`, audited at every event;
     /// `corrupt` breaks the model's books at the halfway point.
-    fn audited(corrupt: impl FnOnce(&mut TrainingSim<'_>)) -> Option<String> {
+    fn audited(corrupt: impl FnOnce(&mut FabricSim<'_>)) -> Option<String> {
         let catalog = Catalog::builtin();
         let spec = FabricSpec {
             sites: vec![serving::synthetic::site(
@@ -509,7 +509,7 @@ mod tests {
         let job =
             TrainingJobSpec::new("j", 8e9, JobWork::Duration(SimDuration::from_hours(10)), 32);
         let horizon = SimTime::ZERO + SimDuration::from_hours(20);
-        let run = TrainingRun {
+        let run = FabricRun {
             fabric: &fabric,
             catalog: &catalog,
             network: Network {
@@ -533,7 +533,7 @@ mod tests {
                 sample_every: 0,
             },
         };
-        let model = TrainingSim::new(run, Policies::default()).unwrap();
+        let model = FabricSim::new(run, Policies::default()).unwrap();
         let mut sim = Simulation::new(model);
         for (at, ev) in sim.model_mut().initial_events() {
             sim.schedule_at(at, ev).unwrap();
@@ -543,11 +543,11 @@ mod tests {
         sim.schedule_at(half, Ev::CapChange(0)).unwrap();
         let mut audit = EnergyAudit::new(sim.model());
         let quarter = SimTime::ZERO + SimDuration::from_hours(3);
-        if let Some(v) = TrainingSim::run_audited(&mut sim, &mut audit, quarter) {
+        if let Some(v) = FabricSim::run_audited(&mut sim, &mut audit, quarter) {
             return Some(format!("before the corruption: {v}"));
         }
         corrupt(sim.model_mut());
-        TrainingSim::run_audited(&mut sim, &mut audit, horizon)
+        FabricSim::run_audited(&mut sim, &mut audit, horizon)
     }
 
     #[test]

@@ -4,14 +4,14 @@
 
 use sim_core::time::SimTime;
 
-use super::TrainingSim;
+use super::FabricSim;
 use super::progress::Progress;
 use super::report::JobReport;
 use super::state::Segment;
 use crate::topology::{ClusterId, SiteId};
 use crate::workload::TrainingJobSpec;
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// Bills a segment's allocation from its start to `now`: accelerator-hours and
     /// on-demand cost (restart, checkpoint and lost time are paid for too).
     pub(super) fn bill(

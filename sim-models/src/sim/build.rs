@@ -1,4 +1,4 @@
-//! Setting a run up: [`TrainingSim::new`] checks the inputs and builds the state (failure
+//! Setting a run up: [`FabricSim::new`] checks the inputs and builds the state (failure
 //! samplers and their RNG streams, jobs, sites, prices, services), and the initial events
 //! put a [`Simulation`] in motion.
 
@@ -9,7 +9,7 @@ use sim_core::time::SimTime;
 
 use super::events::Ev;
 use super::state::{JobState, SiteState};
-use super::{Policies, TrainingRun, TrainingSim, serving};
+use super::{Policies, FabricRun, FabricSim, serving};
 use crate::ModelError;
 use crate::accounting::CommitmentLedger;
 use crate::capacity::Capacity;
@@ -22,9 +22,9 @@ type PoissonSamplers = Vec<Option<(PoissonFailures, StreamRng, StreamRng)>>;
 /// Per cluster, its Weibull renewal sampler and stream (`None` if no Weibull category).
 type WeibullSamplers = Vec<Option<(WeibullRenewal, StreamRng)>>;
 
-impl<'a> TrainingSim<'a> {
+impl<'a> FabricSim<'a> {
     /// Checks the inputs and sets up the model (no event is processed).
-    pub fn new(run: TrainingRun<'a>, policies: Policies) -> Result<Self, Vec<ModelError>> {
+    pub fn new(run: FabricRun<'a>, policies: Policies) -> Result<Self, Vec<ModelError>> {
         let ledger = check_inputs(&run)?;
         let streams = RngStreams::new(run.seed);
         let fabric = run.fabric;
@@ -158,7 +158,7 @@ impl<'a> TrainingSim<'a> {
 }
 
 /// Validates every job and builds the commitment ledger; every error at once.
-fn check_inputs(run: &TrainingRun<'_>) -> Result<CommitmentLedger, Vec<ModelError>> {
+fn check_inputs(run: &FabricRun<'_>) -> Result<CommitmentLedger, Vec<ModelError>> {
     let mut errors = Vec::new();
     for job in &run.jobs {
         if let Err(e) = job.validate(&["jobs", &job.name], run.catalog) {
@@ -176,7 +176,7 @@ fn check_inputs(run: &TrainingRun<'_>) -> Result<CommitmentLedger, Vec<ModelErro
 
 /// Each cluster's failure samplers and their RNG streams (named after the cluster).
 fn failure_samplers(
-    run: &TrainingRun<'_>,
+    run: &FabricRun<'_>,
     streams: &RngStreams,
 ) -> (PoissonSamplers, WeibullSamplers) {
     let fabric = run.fabric;
@@ -216,7 +216,7 @@ fn failure_samplers(
 }
 
 /// Per cluster, the on-demand price per accelerator-hour of its kind in its cloud.
-fn cluster_prices(run: &TrainingRun<'_>) -> Vec<Option<f64>> {
+fn cluster_prices(run: &FabricRun<'_>) -> Vec<Option<f64>> {
     let fabric = run.fabric;
     fabric
         .clusters()

@@ -1,6 +1,6 @@
 //! Up-front estimates of a run's event count and peak memory, for the CLI's resource guard.
 //!
-//! [`estimate`] looks at a [`TrainingRun`] before anything is built and adds up, per source,
+//! [`estimate`] looks at a [`FabricRun`] before anything is built and adds up, per source,
 //! the events the run will process and the memory its state and records will take:
 //!
 //! | source | events | memory |
@@ -24,7 +24,7 @@
 use std::mem::size_of;
 
 use super::serving::{Fidelity, RequestRecord};
-use super::{ComponentRecord, InterruptionRecord, JobReport, PowerRecord, TrainingRun};
+use super::{ComponentRecord, InterruptionRecord, JobReport, PowerRecord, FabricRun};
 use crate::inference::service::Arrivals;
 
 /// Memory of the process before the run: code, catalog, tables (measured, rounded up).
@@ -84,7 +84,7 @@ impl Estimate {
 }
 
 /// Estimates the events and memory of `run` without building anything.
-pub fn estimate(run: &TrainingRun<'_>) -> Estimate {
+pub fn estimate(run: &FabricRun<'_>) -> Estimate {
     let horizon_s = run.horizon.as_secs_f64();
     let horizon_h = horizon_s / 3600.0;
     let fabric = run.fabric;

@@ -1,12 +1,12 @@
-//! The training simulation's events: what [`TrainingSim`](super::TrainingSim) schedules and
-//! handles (the serving side's events ride inside as [`TrainingEvent::Serve`]).
+//! The fabric simulation's events: what [`FabricSim`](super::FabricSim) schedules and
+//! handles (the serving side's events ride inside as [`FabricEvent::Serve`]).
 
 use super::serving::ServeEvent;
 use crate::topology::FailureDomain;
 
 /// The simulation's events (16 bytes, stored inline in the queue).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TrainingEvent {
+pub enum FabricEvent {
     /// Job `i` arrives.
     Arrive(u32),
     /// Job `i`'s work completes (cancelled if it is interrupted first).
@@ -29,5 +29,5 @@ pub enum TrainingEvent {
     Serve(ServeEvent),
 }
 
-/// Short name of [`TrainingEvent`] inside the simulator.
-pub(in crate::sim) type Ev = TrainingEvent;
+/// Short name of [`FabricEvent`] inside the simulator.
+pub(in crate::sim) type Ev = FabricEvent;

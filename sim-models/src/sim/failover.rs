@@ -5,7 +5,7 @@
 use sim_core::engine::Context;
 use sim_core::time::{SimDuration, SimTime};
 
-use super::TrainingSim;
+use super::FabricSim;
 use super::events::Ev;
 use super::report::{Cause, InterruptionRecord};
 use super::serving;
@@ -15,7 +15,7 @@ use crate::policy::{FailoverContext, FailoverDecision};
 use crate::topology::{ClusterId, FailureDomain, SiteId};
 use crate::workload::TRAINING_STATE_BYTES_PER_PARAM;
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// Interrupts every job and replica in `self.hit` because of `cause` in `domain`,
     /// expected back after `expected_repair`; each interrupted job's failover policy
     /// decides where it restarts (a power preemption simply requeues).

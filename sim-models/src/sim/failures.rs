@@ -4,12 +4,12 @@
 use sim_core::engine::Context;
 use sim_core::time::{SimDuration, SimTime};
 
-use super::TrainingSim;
+use super::FabricSim;
 use super::events::Ev;
 use super::report::{Cause, ComponentEvent, ComponentRecord};
 use crate::topology::{ClusterId, FailureDomain};
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// Mean repair time of failure category `category` (what a failover policy expects).
     fn expected_repair(&self, category: usize) -> SimDuration {
         let mean = self.run.failures.categories[category].repair.mean_secs();

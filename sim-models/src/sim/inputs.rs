@@ -1,4 +1,4 @@
-//! What a training run is given: the fabric and its network ([`TrainingRun`],
+//! What a training run is given: the fabric and its network ([`FabricRun`],
 //! [`Network`]) and the policies that decide for it ([`Policies`]).
 
 use sim_core::time::SimTime;
@@ -9,7 +9,7 @@ use crate::catalog::Catalog;
 use crate::failure::FailureModel;
 use crate::network::{EgressPrices, RttModel, WanModel};
 use crate::outage::OutagePlan;
-use crate::policy::placement::builtin::FirstFit;
+use crate::policy::placement::FirstFit;
 use crate::policy::{DecisionLog, Failover, FailoverDecision, Placement};
 use crate::power::{CurtailmentPlan, SitePowerSpec};
 use crate::topology::Fabric;
@@ -25,9 +25,10 @@ pub struct Network<'a> {
     pub prices: &'a EgressPrices,
 }
 
-/// Everything a training run needs.
+/// Everything a run of the fabric needs: the fabric, its network, jobs, services, failures,
+/// outages, power, commitments and carbon.
 #[derive(Clone, Debug)]
-pub struct TrainingRun<'a> {
+pub struct FabricRun<'a> {
     /// The fabric.
     pub fabric: &'a Fabric,
     /// The catalog it was built against.
@@ -72,7 +73,7 @@ impl Default for Policies {
     fn default() -> Self {
         Self {
             placement: Box::new(FirstFit),
-            failover: Box::new(crate::policy::failover::builtin::Fixed(
+            failover: Box::new(crate::policy::failover::Fixed(
                 FailoverDecision::Restart,
             )),
             decisions: DecisionLog::default(),

@@ -5,14 +5,14 @@
 use sim_core::engine::Context;
 use sim_core::time::{SimDuration, SimTime};
 
-use super::TrainingSim;
+use super::FabricSim;
 use super::events::Ev;
 use super::state::Segment;
 use crate::catalog::AcceleratorSpec;
 use crate::topology::SiteId;
 use crate::workload::{Allocation, CheckpointTimeline, JobRate, JobWork, WanSpan};
 
-/// What a job's placement (in `TrainingSim::placed`) means for its next segment.
+/// What a job's placement (in `FabricSim::placed`) means for its next segment.
 struct SegmentTerms {
     /// Accelerators held.
     held: u32,
@@ -25,7 +25,7 @@ struct SegmentTerms {
     egress_usd_per_flop: f64,
 }
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// Job `job` arrives: it joins the queue, and whatever waits is placed if it can be.
     pub(super) fn on_arrive(&mut self, job: u32, ctx: &mut Context<'_, Ev>) {
         self.enqueue(job);

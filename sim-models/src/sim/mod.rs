@@ -1,7 +1,8 @@
-//! The training simulation: synchronous training jobs on a fabric, hit by component
-//! failures and correlated outages, restarting from checkpoints.
+//! The fabric simulation: synchronous training jobs and inference services on a fabric,
+//! hit by component failures and correlated outages, under power caps; jobs restart from
+//! checkpoints and replicas on spare nodes.
 //!
-//! [`TrainingSim`] is a `sim_core` [`Model`]. Its events are few and small:
+//! [`FabricSim`] is a `sim_core` [`Model`]. Its events are few and small:
 //!
 //! ```text
 //!   Arrive(job)            a job enters the queue and is placed if capacity allows
@@ -42,15 +43,15 @@
 //!
 //! # Where things are
 //!
-//! One model, [`TrainingSim`], whose state is declared here and whose behaviour is split
-//! by concern into child modules (each an `impl TrainingSim` block that reaches its
+//! One model, [`FabricSim`], whose state is declared here and whose behaviour is split
+//! by concern into child modules (each an `impl FabricSim` block that reaches its
 //! private fields):
 //!
 //! ```text
-//!   inputs      TrainingRun, Network, Policies: what a run is given
-//!   events      TrainingEvent, the events above
+//!   inputs      FabricRun, Network, Policies: what a run is given
+//!   events      FabricEvent, the events above
 //!   state       per-job (JobState, Segment) and per-site (SiteState) private state
-//!   build       TrainingSim::new (samplers, jobs, sites, prices, services) and the
+//!   build       FabricSim::new (samplers, jobs, sites, prices, services) and the
 //!               initial events
 //!   view        the FabricView policies see (fabric_view!), refreshed before decisions
 //!   jobs        the queue, starting a job (rate, segment, finish event), throttling,
@@ -100,19 +101,20 @@ use crate::failure::{FailureDraw, PoissonFailures, WeibullRenewal};
 use crate::topology::ClusterId;
 
 use events::Ev;
-pub use events::TrainingEvent;
-pub use inputs::{Network, Policies, TrainingRun};
+pub use events::FabricEvent;
+pub use inputs::{Network, Policies, FabricRun};
 pub use report::{
     Cause, ComponentEvent, ComponentRecord, InterruptionRecord, JobReport, PowerRecord, RunSummary,
     SiteReport,
 };
 use state::{JobState, SiteState};
 
-pub use crate::policy::placement::builtin::FirstFit;
+pub use crate::policy::placement::FirstFit;
 
-/// The training simulation model; run it with [`TrainingSim::run`].
-pub struct TrainingSim<'a> {
-    run: TrainingRun<'a>,
+/// The fabric simulation model (training jobs and inference services); run it with
+/// [`FabricSim::run`].
+pub struct FabricSim<'a> {
+    run: FabricRun<'a>,
     policies: Policies,
     /// What policies see of the sites and clouds, refreshed before each round of decisions:
     /// per site carbon now, power headroom and PUE; per cloud unspent commitment.
@@ -161,7 +163,7 @@ pub struct TrainingSim<'a> {
     replica_wait: Vec<u32>,
 }
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// Runs to the horizon and returns the summary and the simulation's event count.
     pub fn run(self) -> RunSummary {
         let horizon = self.run.horizon;
@@ -172,7 +174,7 @@ impl TrainingSim<'_> {
     }
 }
 
-impl Model for TrainingSim<'_> {
+impl Model for FabricSim<'_> {
     type Event = Ev;
 
     fn handle(&mut self, event: Ev, ctx: &mut Context<'_, Ev>) {

@@ -4,12 +4,12 @@
 
 use sim_core::time::SimTime;
 
-use super::TrainingSim;
+use super::FabricSim;
 use crate::policy::PlacementRequest;
 use crate::power::PowerPolicy;
 use crate::workload::TRAINING_STATE_BYTES_PER_PARAM;
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// Finds nodes for `job` (into `self.placed`) and allocates them; `false` if it must
     /// keep waiting (nothing is held then).
     pub(super) fn place_job(&mut self, job: u32, now: SimTime) -> bool {

@@ -5,13 +5,13 @@
 use sim_core::engine::Context;
 use sim_core::time::{SimDuration, SimTime};
 
-use super::TrainingSim;
+use super::FabricSim;
 use super::events::Ev;
 use super::report::{Cause, PowerRecord};
 use crate::power::PowerPolicy;
 use crate::topology::{ClusterId, FailureDomain, SiteId};
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// The cap of site `s` now, W: nominal × the lowest active curtailment fraction.
     pub(super) fn cap_w(&self, s: usize) -> f64 {
         self.run.fabric.sites()[s].power_cap_w * self.sites[s].cap_fraction

@@ -5,13 +5,13 @@
 use sim_core::engine::Context;
 use sim_core::time::SimTime;
 
-use super::TrainingSim;
+use super::FabricSim;
 use super::events::Ev;
 use super::serving;
 use crate::policy::PlacementRequest;
 use crate::topology::ClusterId;
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// Time zero: every replica takes its nodes (serving at once), then the services
     /// start.
     pub(super) fn on_serve_start(&mut self, ctx: &mut Context<'_, Ev>) {

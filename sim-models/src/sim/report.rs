@@ -200,7 +200,7 @@ impl JobReport {
     }
 }
 
-/// Everything a training run reports.
+/// Everything a run of the fabric reports (jobs, sites, services, records).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunSummary {
     /// Failure category names (index = `Cause::Failure` value).

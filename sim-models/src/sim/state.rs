@@ -4,7 +4,7 @@
 use sim_core::queue::EventHandle;
 use sim_core::time::SimTime;
 
-use super::TrainingRun;
+use super::FabricRun;
 use super::progress::Progress;
 use super::report::{JobReport, PowerRecord};
 use crate::accounting::{CarbonMeter, CarbonProfile, EnergyMeter};
@@ -111,7 +111,7 @@ impl JobState {
 impl SiteState {
     /// Site `site` of `run` at time zero: full speed, nominal cap, meters at zero (its
     /// first re-solve is an event at time zero).
-    pub(super) fn new(run: &TrainingRun<'_>, site: &Site) -> Self {
+    pub(super) fn new(run: &FabricRun<'_>, site: &Site) -> Self {
         Self {
             power: SitePower::for_site(run.fabric, run.catalog, site.id),
             policy: run

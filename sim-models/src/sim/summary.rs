@@ -3,10 +3,10 @@
 
 use sim_core::time::SimTime;
 
-use super::TrainingSim;
+use super::FabricSim;
 use super::report::{JobReport, RunSummary, SiteReport};
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// The run's summary at `horizon`, after `events` events.
     pub(super) fn finish(mut self, horizon: SimTime, events: u64) -> RunSummary {
         let serving = self.serving.finish();

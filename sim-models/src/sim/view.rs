@@ -1,13 +1,13 @@
 //! What policies see of the fabric: the [`FabricView`](crate::policy::FabricView) built
-//! from a [`TrainingSim`]'s fields, and its per-site and per-cloud figures, refreshed before
+//! from a [`FabricSim`]'s fields, and its per-site and per-cloud figures, refreshed before
 //! each round of decisions.
 
 use sim_core::time::SimTime;
 
-use super::TrainingSim;
+use super::FabricSim;
 
 /// The [`FabricView`](crate::policy::FabricView) policies see, borrowing the fields of a
-/// [`TrainingSim`] one by one (so the policies themselves can be borrowed mutably beside
+/// [`FabricSim`] one by one (so the policies themselves can be borrowed mutably beside
 /// it).
 macro_rules! fabric_view {
     ($sim:expr, $now:expr) => {
@@ -28,7 +28,7 @@ macro_rules! fabric_view {
     };
 }
 
-impl TrainingSim<'_> {
+impl FabricSim<'_> {
     /// Refreshes what policies see of sites and clouds: carbon intensity now, power
     /// headroom under the cap in force, unspent commitments. O(sites + clouds).
     pub(super) fn refresh_view(&mut self, now: SimTime) {

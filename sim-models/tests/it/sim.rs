@@ -6,7 +6,7 @@ use sim_models::catalog::Catalog;
 use sim_models::failure::{FailureCategory, FailureModel, FailureScope};
 use sim_models::outage::{MaintenanceCadence, MaintenanceSpec, OutagePlan, Spread};
 use sim_models::power::CurtailmentPlan;
-use sim_models::sim::{Policies, RunSummary, TrainingRun, TrainingSim};
+use sim_models::sim::{Policies, RunSummary, FabricRun, FabricSim};
 use sim_models::testing::{self, Net};
 use sim_models::topology::{ClusterSpec, Fabric, FabricSpec};
 use sim_models::workload::{
@@ -72,7 +72,7 @@ fn run_with(
     extras: Extras,
 ) -> RunSummary {
     let net = Net::new(catalog, fabric);
-    let run = TrainingRun {
+    let run = FabricRun {
         fabric,
         catalog,
         network: net.network(),
@@ -87,7 +87,7 @@ fn run_with(
         carbon: Vec::new(),
         serving: Default::default(),
     };
-    TrainingSim::new(run, Policies::default()).unwrap().run()
+    FabricSim::new(run, Policies::default()).unwrap().run()
 }
 
 /// The Llama 3 405B pretraining snapshot: 16,384 H100 (2,048 nodes of 8) for 54 days, one

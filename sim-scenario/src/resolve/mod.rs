@@ -73,8 +73,8 @@ pub struct Resolved {
 
 impl Resolved {
     /// The model's input for one run of this scenario (jobs, failures, outages, ... cloned).
-    pub fn training_run(&self) -> sim_models::sim::TrainingRun<'_> {
-        sim_models::sim::TrainingRun {
+    pub fn fabric_run(&self) -> sim_models::sim::FabricRun<'_> {
+        sim_models::sim::FabricRun {
             fabric: &self.fabric,
             catalog: &self.catalog,
             network: sim_models::sim::Network {

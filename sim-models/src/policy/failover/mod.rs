@@ -24,12 +24,6 @@ use super::view::FabricView;
 pub use fixed::Fixed;
 pub use threshold::{DEFAULT_MAX_WAIT, Threshold};
 
-/// The old home of the built-in policies, kept only for `sim/`'s import of [`Fixed`]; to
-/// be removed once `sim/` imports it from [`failover`](self).
-#[doc(hidden)]
-pub mod builtin {
-    pub use super::Fixed;
-}
 
 /// What to do with an interrupted job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

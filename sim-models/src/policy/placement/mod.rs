@@ -76,12 +76,6 @@ pub use lowest_latency::LowestLatency;
 pub use power_headroom::{OVER_CAP_PENALTY_W, PowerHeadroom};
 pub use spread::{Spread, SpreadLevel};
 
-/// The old home of the built-in policies, kept only for `sim/`'s import of [`FirstFit`];
-/// to be removed once `sim/` imports it from [`placement`](self).
-#[doc(hidden)]
-pub mod builtin {
-    pub use super::FirstFit;
-}
 
 /// What is to be placed.
 #[derive(Clone, Copy, Debug)]

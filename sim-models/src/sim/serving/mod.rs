@@ -146,7 +146,7 @@ impl Default for ServingRun {
 pub(crate) const REPLICA_OWNER_BASE: u32 = 1 << 31;
 
 /// The serving events (8 bytes of payload, so a
-/// [`TrainingEvent`](crate::sim::TrainingEvent) stays 16 bytes).
+/// [`FabricEvent`](crate::sim::FabricEvent) stays 16 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServeEvent {
     /// Time zero: place replicas, schedule first arrivals, partitions and flow ticks.

@@ -17,7 +17,7 @@ use crate::outage::OutagePlan;
 use crate::policy::{DecisionLog, PolicyParams, Registry};
 use crate::power::CurtailmentPlan;
 use crate::sim::serving::{Fidelity, ServingRun};
-use crate::sim::{Network, Policies, RunSummary, TrainingRun, TrainingSim};
+use crate::sim::{Network, Policies, RunSummary, FabricRun, FabricSim};
 use crate::topology::{ClusterSpec, Fabric, FabricSpec, SiteSpec};
 
 /// The four-cloud serving sites: (name, cloud, region, accelerator, node size).
@@ -255,7 +255,7 @@ impl SyntheticServing {
                     .expect("service resolves")
             })
             .collect();
-        let run = TrainingRun {
+        let run = FabricRun {
             fabric: &self.fabric,
             catalog: &self.catalog,
             network: Network {
@@ -298,7 +298,7 @@ impl SyntheticServing {
         if extras.decision_options > 0 {
             policies.decisions = DecisionLog::enabled(extras.decision_options);
         }
-        let sim = TrainingSim::new(run, policies).expect("synthetic run is valid");
+        let sim = FabricSim::new(run, policies).expect("synthetic run is valid");
         if extras.check_invariants {
             sim.run_checked()
                 .unwrap_or_else(|violation| panic!("model invariant violated {violation}"))
