@@ -39,6 +39,15 @@ const MAX_DRAWS: u64 = 4_000;
 /// A steady state and its inputs: rate per replica, throttle, live replicas.
 type Memo = (f64, f64, u32, FlowState);
 
+/// One segment of a service's integration: `[t0, t1)`, its midpoint and its length, s.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    t0: SimTime,
+    t1: SimTime,
+    mid: SimTime,
+    dt: f64,
+}
+
 pub(super) struct FlowDriver {
     interval: SimDuration,
     /// Per service: the time it is integrated up to. Services advance independently, so a
@@ -196,6 +205,9 @@ impl FlowDriver {
         }
     }
 
+    /// Integrates service `s` over `[t0, t1)` at constant rates: live capacity per site,
+    /// the routing of each population's rate, one steady state per (site, group), and each
+    /// route's expected requests, outcomes and latency draws.
     #[allow(clippy::too_many_arguments)]
     fn segment(
         &mut self,
@@ -215,13 +227,33 @@ impl FlowDriver {
         let mid = t0.saturating_add(SimDuration::from_nanos(
             t1.saturating_duration_since(t0).as_nanos() / 2,
         ));
+        let span = Span { t0, t1, mid, dt };
         let svc = &mut services[s];
-        let groups = svc.service.replicas.len();
-        let sites = svc.sites.len();
         // Live capacity per site (req/s), at its throttle.
         let mut live = std::mem::take(&mut self.live);
         Self::count_live(svc, replicas, &mut live);
         let mut site_capacity = std::mem::take(&mut self.site_capacity);
+        self.site_capacities(s, svc, &live, throttle, &mut site_capacity);
+        self.route_rates(s, svc, users, throttle, reach, &site_capacity, span);
+        let mut states = std::mem::take(&mut self.states);
+        self.steady_states(s, svc, &live, &site_capacity, throttle, dt, &mut states);
+        self.record_routes(s, svc, users, &states, span);
+        self.live = live;
+        self.site_capacity = site_capacity;
+        self.states = states;
+    }
+
+    /// Each site's live capacity (req/s) at its throttle, into `site_capacity`.
+    fn site_capacities(
+        &self,
+        s: usize,
+        svc: &ServiceState,
+        live: &[u32],
+        throttle: &[f64],
+        site_capacity: &mut Vec<f64>,
+    ) {
+        let groups = svc.service.replicas.len();
+        let sites = svc.sites.len();
         site_capacity.clear();
         site_capacity.resize(sites, 0.0);
         for (si, site) in svc.sites.iter().enumerate() {
@@ -230,6 +262,24 @@ impl FlowDriver {
                 site_capacity[si] += f64::from(live[si * groups + g]) * self.capacity[s][g] * thr;
             }
         }
+    }
+
+    /// Routes each population's rate over the reachable sites with live capacity, by the
+    /// service's routing, into `self.routes` (site `usize::MAX`: dropped) and
+    /// `self.site_rate`.
+    #[allow(clippy::too_many_arguments)]
+    fn route_rates(
+        &mut self,
+        s: usize,
+        svc: &ServiceState,
+        users: &[UserState],
+        throttle: &[f64],
+        reach: &Reachability,
+        site_capacity: &[f64],
+        span: Span,
+    ) {
+        let Span { t0, t1, mid, dt } = span;
+        let sites = svc.sites.len();
         self.site_rate.clear();
         self.site_rate.resize(sites, 0.0);
         self.routes.clear();
@@ -317,9 +367,24 @@ impl FlowDriver {
                 }
             }
         }
-        // Each site's rate over its groups in proportion to live capacity; one steady state
-        // per (site, group).
-        let mut states = std::mem::take(&mut self.states);
+    }
+
+    /// Each site's rate over its groups in proportion to live capacity: one steady state
+    /// per (site, group) into `states` (with the group's share), its busy slot-time over
+    /// `dt` seconds, and its requests in flight.
+    #[allow(clippy::too_many_arguments)]
+    fn steady_states(
+        &mut self,
+        s: usize,
+        svc: &ServiceState,
+        live: &[u32],
+        site_capacity: &[f64],
+        throttle: &[f64],
+        dt: f64,
+        states: &mut Vec<Option<(FlowState, f64)>>,
+    ) {
+        let groups = svc.service.replicas.len();
+        let sites = svc.sites.len();
         states.clear();
         states.resize(sites * groups, None);
         for si in 0..sites {
@@ -349,7 +414,19 @@ impl FlowDriver {
                 states[slot] = Some((st, share));
             }
         }
-        // Each route's expected requests, outcomes and latency draws.
+    }
+
+    /// Records each route's expected requests, outcomes and latency draws over `span`.
+    fn record_routes(
+        &mut self,
+        s: usize,
+        svc: &mut ServiceState,
+        users: &[UserState],
+        states: &[Option<(FlowState, f64)>],
+        span: Span,
+    ) {
+        let Span { t0, dt, .. } = span;
+        let groups = svc.service.replicas.len();
         let slo_ttft = svc.service.slo_ttft.as_secs_f64();
         let slo_tpot = svc.service.slo_tpot.as_secs_f64();
         let mean_out = svc.service.output_tokens.mean();
@@ -408,8 +485,5 @@ impl FlowDriver {
                 }
             }
         }
-        self.live = live;
-        self.site_capacity = site_capacity;
-        self.states = states;
     }
 }
