@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use sim_models::sim::{Policies, RunSummary, FabricSim};
+use sim_models::sim::{FabricSim, Policies, RunSummary};
 
 use crate::resolve::Resolved;
 

@@ -5,7 +5,7 @@
 use sim_core::engine::Simulation;
 use sim_core::time::SimTime;
 
-use super::{RunSummary, FabricSim, serving};
+use super::{FabricSim, RunSummary, serving};
 use crate::topology::ClusterId;
 use crate::workload::JobWork;
 
@@ -476,7 +476,7 @@ mod tests {
     use crate::outage::OutagePlan;
     use crate::power::CurtailmentPlan;
     use crate::sim::events::Ev;
-    use crate::sim::{Network, Policies, FabricRun};
+    use crate::sim::{FabricRun, Network, Policies};
     use crate::topology::FabricSpec;
     use crate::workload::TrainingJobSpec;
 
@@ -517,16 +517,16 @@ mod tests {
                 rtt: &rtt,
                 prices: &prices,
             },
-            jobs: vec![job],
-            failures: FailureModel::builtin("none").unwrap(),
-            outages: OutagePlan::default(),
+            jobs: &vec![job],
+            failures: &FailureModel::builtin("none").unwrap(),
+            outages: &OutagePlan::default(),
             horizon,
             seed: 1,
-            power: Vec::new(),
-            curtailments: CurtailmentPlan::default(),
-            commitments: Vec::new(),
-            carbon: Vec::new(),
-            serving: serving::ServingRun {
+            power: &[],
+            curtailments: &CurtailmentPlan::default(),
+            commitments: &[],
+            carbon: &[],
+            serving: &serving::ServingRun {
                 services: Vec::new(),
                 partitions: PartitionPlan::default(),
                 fidelity: serving::Fidelity::Request,

@@ -9,7 +9,7 @@ use sim_core::time::SimTime;
 
 use super::events::Ev;
 use super::state::{JobState, SiteState};
-use super::{Policies, FabricRun, FabricSim, serving};
+use super::{FabricRun, FabricSim, Policies, serving};
 use crate::ModelError;
 use crate::accounting::CommitmentLedger;
 use crate::capacity::Capacity;
@@ -160,7 +160,7 @@ impl<'a> FabricSim<'a> {
 /// Validates every job and builds the commitment ledger; every error at once.
 fn check_inputs(run: &FabricRun<'_>) -> Result<CommitmentLedger, Vec<ModelError>> {
     let mut errors = Vec::new();
-    for job in &run.jobs {
+    for job in run.jobs {
         if let Err(e) = job.validate(&["jobs", &job.name], run.catalog) {
             errors.extend(e);
         }

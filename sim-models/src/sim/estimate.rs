@@ -24,7 +24,7 @@
 use std::mem::size_of;
 
 use super::serving::{Fidelity, RequestRecord};
-use super::{ComponentRecord, InterruptionRecord, JobReport, PowerRecord, FabricRun};
+use super::{ComponentRecord, FabricRun, InterruptionRecord, JobReport, PowerRecord};
 use crate::inference::service::Arrivals;
 
 /// Memory of the process before the run: code, catalog, tables (measured, rounded up).

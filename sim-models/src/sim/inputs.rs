@@ -26,7 +26,8 @@ pub struct Network<'a> {
 }
 
 /// Everything a run of the fabric needs: the fabric, its network, jobs, services, failures,
-/// outages, power, commitments and carbon.
+/// outages, power, commitments and carbon, all borrowed (a run copies none of its inputs,
+/// so many runs of one scenario share them).
 #[derive(Clone, Debug)]
 pub struct FabricRun<'a> {
     /// The fabric.
@@ -36,26 +37,26 @@ pub struct FabricRun<'a> {
     /// The network between its sites.
     pub network: Network<'a>,
     /// The jobs (explicit and generated), in a stable order.
-    pub jobs: Vec<TrainingJobSpec>,
+    pub jobs: &'a [TrainingJobSpec],
     /// Per-accelerator random failures.
-    pub failures: FailureModel,
+    pub failures: &'a FailureModel,
     /// Outages and maintenance windows.
-    pub outages: OutagePlan,
+    pub outages: &'a OutagePlan,
     /// End of the simulated period.
     pub horizon: SimTime,
     /// Master seed of the RNG streams.
     pub seed: u64,
     /// Each site's power policy, in fabric site order (empty: `throttle` everywhere).
-    pub power: Vec<SitePowerSpec>,
+    pub power: &'a [SitePowerSpec],
     /// Windows in which a site's cap is lowered (curtailments, grid outages).
-    pub curtailments: CurtailmentPlan,
+    pub curtailments: &'a CurtailmentPlan,
     /// Committed spend per cloud, burned down by the jobs' on-demand cost.
-    pub commitments: Vec<CommitmentSpec>,
+    pub commitments: &'a [CommitmentSpec],
     /// Grid carbon intensity per site (fabric order) where the scenario gives an hourly
     /// profile; a missing or `None` entry uses the region's catalog intensity.
-    pub carbon: Vec<Option<CarbonProfile>>,
+    pub carbon: &'a [Option<CarbonProfile>],
     /// Inference services and network partitions (empty: training only).
-    pub serving: serving::ServingRun,
+    pub serving: &'a serving::ServingRun,
 }
 
 /// The policies of a run and where their decisions go.
@@ -73,9 +74,7 @@ impl Default for Policies {
     fn default() -> Self {
         Self {
             placement: Box::new(FirstFit),
-            failover: Box::new(crate::policy::failover::Fixed(
-                FailoverDecision::Restart,
-            )),
+            failover: Box::new(crate::policy::failover::Fixed(FailoverDecision::Restart)),
             decisions: DecisionLog::default(),
         }
     }

@@ -102,7 +102,7 @@ use crate::topology::ClusterId;
 
 use events::Ev;
 pub use events::FabricEvent;
-pub use inputs::{Network, Policies, FabricRun};
+pub use inputs::{FabricRun, Network, Policies};
 pub use report::{
     Cause, ComponentEvent, ComponentRecord, InterruptionRecord, JobReport, PowerRecord, RunSummary,
     SiteReport,

@@ -6,7 +6,7 @@ use sim_models::catalog::Catalog;
 use sim_models::failure::{FailureCategory, FailureModel, FailureScope};
 use sim_models::outage::{MaintenanceCadence, MaintenanceSpec, OutagePlan, Spread};
 use sim_models::power::CurtailmentPlan;
-use sim_models::sim::{Policies, RunSummary, FabricRun, FabricSim};
+use sim_models::sim::{FabricRun, FabricSim, Policies, RunSummary};
 use sim_models::testing::{self, Net};
 use sim_models::topology::{ClusterSpec, Fabric, FabricSpec};
 use sim_models::workload::{
@@ -76,16 +76,16 @@ fn run_with(
         fabric,
         catalog,
         network: net.network(),
-        jobs,
-        failures,
-        outages,
+        jobs: &jobs,
+        failures: &failures,
+        outages: &outages,
         horizon,
         seed,
-        power: extras.power,
-        curtailments: extras.curtailments,
-        commitments: extras.commitments,
-        carbon: Vec::new(),
-        serving: Default::default(),
+        power: &extras.power,
+        curtailments: &extras.curtailments,
+        commitments: &extras.commitments,
+        carbon: &[],
+        serving: &Default::default(),
     };
     FabricSim::new(run, Policies::default()).unwrap().run()
 }

@@ -72,7 +72,7 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// The model's input for one run of this scenario (jobs, failures, outages, ... cloned).
+    /// The model's input for one run of this scenario, borrowing everything from `self`.
     pub fn fabric_run(&self) -> sim_models::sim::FabricRun<'_> {
         sim_models::sim::FabricRun {
             fabric: &self.fabric,
@@ -82,16 +82,16 @@ impl Resolved {
                 rtt: &self.rtt,
                 prices: &self.prices,
             },
-            jobs: self.jobs.clone(),
-            failures: self.failures.clone(),
-            outages: self.outages.clone(),
+            jobs: &self.jobs,
+            failures: &self.failures,
+            outages: &self.outages,
             horizon: sim_core::time::SimTime::ZERO + self.scenario.horizon,
             seed: self.scenario.seed,
-            power: self.site_power.clone(),
-            curtailments: self.curtailments.clone(),
-            commitments: self.commitments.clone(),
-            carbon: self.carbon.clone(),
-            serving: self.serving.clone(),
+            power: &self.site_power,
+            curtailments: &self.curtailments,
+            commitments: &self.commitments,
+            carbon: &self.carbon,
+            serving: &self.serving,
         }
     }
 

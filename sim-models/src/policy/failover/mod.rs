@@ -24,7 +24,6 @@ use super::view::FabricView;
 pub use fixed::Fixed;
 pub use threshold::{DEFAULT_MAX_WAIT, Threshold};
 
-
 /// What to do with an interrupted job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailoverDecision {

@@ -76,7 +76,6 @@ pub use lowest_latency::LowestLatency;
 pub use power_headroom::{OVER_CAP_PENALTY_W, PowerHeadroom};
 pub use spread::{Spread, SpreadLevel};
 
-
 /// What is to be placed.
 #[derive(Clone, Copy, Debug)]
 pub struct PlacementRequest<'a> {

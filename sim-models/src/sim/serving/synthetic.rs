@@ -17,7 +17,7 @@ use crate::outage::OutagePlan;
 use crate::policy::{DecisionLog, PolicyParams, Registry};
 use crate::power::CurtailmentPlan;
 use crate::sim::serving::{Fidelity, ServingRun};
-use crate::sim::{Network, Policies, RunSummary, FabricRun, FabricSim};
+use crate::sim::{FabricRun, FabricSim, Network, Policies, RunSummary};
 use crate::topology::{ClusterSpec, Fabric, FabricSpec, SiteSpec};
 
 /// The four-cloud serving sites: (name, cloud, region, accelerator, node size).
@@ -263,19 +263,19 @@ impl SyntheticServing {
                 rtt: &self.rtt,
                 prices: &self.prices,
             },
-            jobs: extras.jobs,
-            failures: extras.failures.unwrap_or_else(|| FailureModel {
+            jobs: &extras.jobs,
+            failures: &extras.failures.unwrap_or_else(|| FailureModel {
                 name: "none".into(),
                 categories: Vec::new(),
             }),
-            outages: extras.outages,
+            outages: &extras.outages,
             horizon,
             seed,
-            power: extras.power,
-            curtailments: extras.curtailments,
-            commitments: Vec::new(),
-            carbon: Vec::new(),
-            serving: ServingRun {
+            power: &extras.power,
+            curtailments: &extras.curtailments,
+            commitments: &[],
+            carbon: &[],
+            serving: &ServingRun {
                 services,
                 partitions: extras.partitions,
                 fidelity,
