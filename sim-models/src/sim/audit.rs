@@ -517,7 +517,7 @@ mod tests {
                 rtt: &rtt,
                 prices: &prices,
             },
-            jobs: &vec![job],
+            jobs: &[job],
             failures: &FailureModel::builtin("none").unwrap(),
             outages: &OutagePlan::default(),
             horizon,

@@ -46,7 +46,7 @@ impl<'a> FabricSim<'a> {
             .map(|site| SiteState::new(&run, site))
             .collect();
         let serving = serving::Serving::new(
-            &run.serving,
+            run.serving,
             fabric,
             run.catalog,
             run.network.rtt,
@@ -165,7 +165,7 @@ fn check_inputs(run: &FabricRun<'_>) -> Result<CommitmentLedger, Vec<ModelError>
             errors.extend(e);
         }
     }
-    let ledger = CommitmentLedger::build(&run.commitments, run.catalog)
+    let ledger = CommitmentLedger::build(run.commitments, run.catalog)
         .map_err(|e| errors.extend(e))
         .ok();
     if !errors.is_empty() {
