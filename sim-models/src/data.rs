@@ -1,9 +1,10 @@
-//! A minimal reader for the CSV tables shipped in `data/` (RFC 4180 quoting, a header row).
+//! The CSV tables shipped in `data/`, read with the `csv` crate (RFC 4180 quoting, a header row).
 //!
 //! The tables are embedded with `include_str!`, so a malformed one is a bug in this crate,
 //! caught by the catalog's unit tests; errors still name the table, line and column.
 
 use std::fmt;
+use std::io::Read as _;
 
 /// A parsed table: the header and the data rows, each with its 1-based line number.
 #[derive(Debug)]
@@ -43,7 +44,7 @@ pub(crate) struct Row<'a> {
 impl Table {
     /// Parses `text`; `name` is used in error messages.
     pub(crate) fn parse(name: &'static str, text: &str) -> Result<Self, DataError> {
-        let mut records = split_records(name, text)?.into_iter();
+        let mut records = read_records(name, text)?.into_iter();
         let (_, header) = records.next().ok_or(DataError {
             table: name,
             line: 1,
@@ -143,50 +144,51 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Splits text into records of fields, honouring double-quoted fields with `""` escapes.
-fn split_records(name: &'static str, text: &str) -> Result<Vec<(usize, Vec<String>)>, DataError> {
+/// What [`read_records`] appends to the text: outside a quoted field it is a record of its
+/// own (a lone NUL), inside one it becomes the end of that field, which tells the two apart
+/// (the `csv` crate ends an unterminated quoted field at the end of the input silently).
+const SENTINEL: &[u8] = b"\n\0";
+
+/// The records of `text` (the `csv` crate: RFC 4180 quoting with `""` escapes, `\n` or
+/// `\r\n` line ends, blank lines skipped), each with the 1-based line it starts on.
+fn read_records(name: &'static str, text: &str) -> Result<Vec<(usize, Vec<String>)>, DataError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes().chain(SENTINEL));
     let mut records = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut in_quotes = false;
-    let mut line = 1;
-    let mut record_line = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, in_quotes) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', true) => in_quotes = false,
-            ('"', false) if field.is_empty() => in_quotes = true,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            ('\r', false) => {}
-            ('\n', false) => {
-                fields.push(std::mem::take(&mut field));
-                records.push((record_line, std::mem::take(&mut fields)));
-                line += 1;
-                record_line = line;
-            }
-            ('\n', true) => {
-                line += 1;
-                field.push('\n');
-            }
-            _ => field.push(c),
-        }
-    }
-    if in_quotes {
-        return Err(DataError {
+    for record in reader.records() {
+        let record = record.map_err(|e| DataError {
             table: name,
-            line: record_line,
+            line: e.position().map_or(1, |p| p.line() as usize),
+            message: e.to_string(),
+        })?;
+        let line = record.position().map_or(1, |p| start_line(text, p));
+        records.push((line, record.iter().map(str::to_owned).collect::<Vec<_>>()));
+    }
+    match records.pop() {
+        Some((_, fields)) if fields == ["\0"] => Ok(records),
+        Some((line, _)) => Err(DataError {
+            table: name,
+            line,
             message: "unterminated quoted field".into(),
-        });
+        }),
+        None => unreachable!("invariant: the sentinel is always read"),
     }
-    if !field.is_empty() || !fields.is_empty() {
-        fields.push(field);
-        records.push((record_line, fields));
-    }
-    Ok(records)
+}
+
+/// The line a record starts on. The `csv` crate gives the position where it began reading
+/// the record, before the line ends it skips (the `\n` of a `\r\n` ending the previous
+/// record, blank lines); those are counted here.
+fn start_line(text: &str, position: &csv::Position) -> usize {
+    let rest = text.as_bytes().get(position.byte() as usize..);
+    let skipped = rest
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .filter(|&&b| b == b'\n')
+        .count();
+    position.line() as usize + skipped
 }
 
 #[cfg(test)]
@@ -206,6 +208,21 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "t.csv:2: column b: expected a number, found \"x, \\\"y\\\"\""
+        );
+    }
+
+    #[test]
+    fn crlf_line_ends_and_an_unterminated_quote() {
+        let t = Table::parse("t.csv", "a,b\r\n1,\"two\r\nlines\"\r\n3,4").unwrap();
+        let rows: Vec<_> = t.rows().collect();
+        assert_eq!(rows[0].str("b").unwrap(), "two\r\nlines");
+        assert_eq!(rows[1].line(), 4);
+        let err = Table::parse("t.csv", "a,b\n1,2\n3,\"x\ny\n").unwrap_err();
+        assert_eq!(err.to_string(), "t.csv:3: unterminated quoted field");
+        let err = Table::parse("t.csv", "").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv:1: empty table: expected a header row"
         );
     }
 

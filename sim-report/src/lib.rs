@@ -3,7 +3,7 @@
 //! Everything a run, a sweep or a comparison turns into for people and machines: aligned
 //! text tables and CSV text ([`table`]), the figures of a run by name ([`summary`]), the
 //! per-event records ([`records`]) and serving files ([`serving`]), charts drawn with
-//! plotters from plain data ([`plots`], [`svg`]), the self-contained `report.html`
+//! plotters from plain data ([`plots`]), the self-contained `report.html`
 //! ([`report`]), and safe writing of all of it ([`out`]).
 //!
 //! ```text
@@ -24,5 +24,4 @@ pub mod records;
 pub mod report;
 pub mod serving;
 pub mod summary;
-pub mod svg;
 pub mod table;

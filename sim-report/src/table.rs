@@ -85,23 +85,21 @@ impl Table {
         out
     }
 
-    /// RFC 4180 CSV with a header row, `\n` line ends.
+    /// RFC 4180 CSV with a header row, `\n` line ends, written with the `csv` crate: a field
+    /// is quoted when it contains a comma, quote or line break.
     pub fn to_csv(&self) -> String {
-        let mut out = String::new();
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
         for row in std::iter::once(&self.headers).chain(&self.rows) {
-            let cells: Vec<String> = row.iter().map(|c| csv_field(c)).collect();
-            let _ = writeln!(out, "{}", cells.join(","));
+            writer
+                .write_record(row)
+                .expect("invariant: writing CSV to memory cannot fail");
         }
-        out
-    }
-}
-
-/// Quotes a CSV field when it contains a comma, quote or line break.
-fn csv_field(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_owned()
+        let bytes = writer
+            .into_inner()
+            .expect("invariant: writing CSV to memory cannot fail");
+        String::from_utf8(bytes).expect("invariant: CSV of UTF-8 cells is UTF-8")
     }
 }
 
@@ -129,6 +127,17 @@ mod tests {
         assert_eq!(
             sample().to_csv(),
             "name,count\nh100,16384\n\"a, \"\"b\"\"\",7\n"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_line_breaks_and_leaves_other_cells_bare() {
+        let mut t = Table::new(&[("a", Align::Left), ("b", Align::Left), ("c", Align::Left)]);
+        t.push(vec!["x\ny".into(), String::new(), "# 1 ±2 'q' ".into()]);
+        t.push(vec!["cr\r".into(), " lead".into(), "-".into()]);
+        assert_eq!(
+            t.to_csv(),
+            "a,b,c\n\"x\ny\",,# 1 ±2 'q' \n\"cr\r\", lead,-\n"
         );
     }
 }

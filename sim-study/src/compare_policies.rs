@@ -22,8 +22,8 @@ use sim_models::policy::{PolicyParams, Registry};
 use sim_models::sim::RunSummary;
 
 use crate::args::CompareArgs;
+use sim_report::plots::{self, Bar, Better, Panel};
 use sim_report::records::sig6;
-use sim_report::svg::{self, Bar, Better, Panel};
 use sim_report::table::{Align, Table};
 use sim_scenario::resolve::{self, Resolved, Source};
 
@@ -312,7 +312,7 @@ pub fn run(source: &Source, args: &CompareArgs, registry: &Registry) -> anyhow::
             ),
             (
                 "paired.svg",
-                chart(&policies, &args.baseline, seeds.len(), &paired),
+                chart(&policies, &args.baseline, seeds.len(), &paired)?,
             ),
         ];
         for (file, text) in &files {
@@ -515,7 +515,7 @@ fn chart(
     baseline: &str,
     seeds: usize,
     paired: &[(usize, Vec<Paired>)],
-) -> String {
+) -> anyhow::Result<String> {
     let panels: Vec<Panel> = CHARTED
         .iter()
         .filter_map(|name| FIGURES.iter().position(|f| f.name == *name))
@@ -535,10 +535,11 @@ fn chart(
                 .collect(),
         })
         .collect();
-    svg::paired_chart(
+    plots::paired_chart(
         &format!(
             "Placement policies vs {baseline}: mean paired difference over {seeds} seeds, 95% CI"
         ),
         &panels,
     )
+    .svg()
 }

@@ -5,7 +5,8 @@
 //! picture on plotters' SVG and bitmap backends, so the two never disagree.
 //!
 //! ```text
-//! line_with_ci / heatmap / site_power_over_time / utilisation_over_time / timeline
+//! line_with_ci / heatmap / site_power_over_time / utilisation_over_time / timeline /
+//! paired_chart
 //!        |  (data -> Figure, nothing drawn yet)
 //!        v
 //!     Figure --svg()--> String  (text names `sans-serif`; the viewer picks the face)
@@ -22,6 +23,7 @@
 
 mod heatmap;
 mod line_ci;
+mod paired;
 mod power;
 mod raster;
 mod timeline;
@@ -31,6 +33,7 @@ use plotters::prelude::*;
 
 pub use heatmap::{HeatAxis, heatmap};
 pub use line_ci::{CiPoint, Series, X, line_with_ci, points_with_ci};
+pub use paired::{Bar, Better, Panel, paired_chart};
 pub use power::{PowerPoint, SitePower, site_power_over_time, utilisation_over_time};
 pub use timeline::{Span, timeline};
 
@@ -49,7 +52,7 @@ fn register_font() {
 
 /// A chart ready to draw: its data and its size in pixels. Build one with a chart function
 /// ([`line_with_ci`], [`heatmap()`], [`site_power_over_time`], [`utilisation_over_time`],
-/// [`timeline()`]), then call [`Figure::svg`] or [`Figure::png`].
+/// [`timeline()`], [`paired_chart`]), then call [`Figure::svg`] or [`Figure::png`].
 #[derive(Clone, Debug)]
 pub struct Figure {
     width: u32,
@@ -63,6 +66,7 @@ enum Kind {
     Heatmap(heatmap::Spec),
     Power(power::Spec),
     Timeline(timeline::Spec),
+    Paired(paired::Spec),
 }
 
 /// The result of drawing on a backend whose error type is `E`.
@@ -126,6 +130,7 @@ impl Figure {
             Kind::Heatmap(spec) => heatmap::draw(spec, root),
             Kind::Power(spec) => power::draw(spec, root),
             Kind::Timeline(spec) => timeline::draw(spec, root),
+            Kind::Paired(spec) => paired::draw(spec, root),
         }
     }
 }

@@ -1,9 +1,15 @@
-//! Reading the CSV files fabricsim writes: a header row, then rows of fields, quoted (RFC
-//! 4180) when they hold a comma, quote or line break.
+//! Reading the CSV files fabricsim writes (with the `csv` crate): a header row, then rows of
+//! fields, quoted (RFC 4180) when they hold a comma, quote or line break.
 
+use std::io::Read as _;
 use std::path::Path;
 
 use anyhow::Context as _;
+
+/// What [`Csv::parse`] appends to the text: outside a quoted field it is a record of its own
+/// (a lone NUL), inside one it becomes the end of that field, which tells the two apart (the
+/// `csv` crate ends an unterminated quoted field at the end of the input silently).
+const SENTINEL: &[u8] = b"\n\0";
 
 /// A CSV file held in memory: its header and its rows (each as long as the header).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15,54 +21,28 @@ pub struct Csv {
 }
 
 impl Csv {
-    /// Parses `text`; an empty text is a file with no columns. Errors name the line of an
-    /// unterminated quote.
+    /// Parses `text` with the `csv` crate; an empty text is a file with no columns. Errors
+    /// name the line of an unterminated quote.
     pub fn parse(text: &str) -> Result<Csv, String> {
-        let mut records: Vec<Vec<String>> = Vec::new();
-        let mut record: Vec<String> = Vec::new();
-        let mut field = String::new();
-        let mut quoted = false;
-        let mut line = 1;
-        let mut quote_line = 0;
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if quoted {
-                match c {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        field.push('"');
-                    }
-                    '"' => quoted = false,
-                    _ => {
-                        if c == '\n' {
-                            line += 1;
-                        }
-                        field.push(c);
-                    }
-                }
-                continue;
-            }
-            match c {
-                '"' if field.is_empty() => {
-                    quoted = true;
-                    quote_line = line;
-                }
-                ',' => record.push(std::mem::take(&mut field)),
-                '\r' if chars.peek() == Some(&'\n') => {}
-                '\n' => {
-                    record.push(std::mem::take(&mut field));
-                    records.push(std::mem::take(&mut record));
-                    line += 1;
-                }
-                _ => field.push(c),
-            }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes().chain(SENTINEL));
+        let mut records = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| e.to_string())?;
+            records.push(record.iter().map(str::to_owned).collect::<Vec<_>>());
         }
-        if quoted {
-            return Err(format!("line {quote_line}: a quoted field is never closed"));
-        }
-        if !field.is_empty() || !record.is_empty() {
-            record.push(field);
-            records.push(record);
+        match records.pop() {
+            Some(last) if last == ["\0"] => {}
+            Some(last) => {
+                // The open field holds every line end after its quote (and the sentinel's).
+                let lines = |s: &str| s.bytes().filter(|&b| b == b'\n').count();
+                let open = last.last().map_or(0, |f| lines(f));
+                let quote_line = 1 + lines(text) + 1 - open;
+                return Err(format!("line {quote_line}: a quoted field is never closed"));
+            }
+            None => unreachable!("invariant: the sentinel is always read"),
         }
         let mut records = records.into_iter();
         let headers = records.next().unwrap_or_default();
@@ -135,6 +115,18 @@ mod tests {
     fn an_open_quote_is_an_error() {
         assert_eq!(
             Csv::parse("a\n\"oops\n").unwrap_err(),
+            "line 2: a quoted field is never closed"
+        );
+    }
+
+    #[test]
+    fn an_open_quote_names_the_line_it_opens_on() {
+        assert_eq!(
+            Csv::parse("a,b\n\"two\nlines\",1\n2,\"x\ny\nz").unwrap_err(),
+            "line 4: a quoted field is never closed"
+        );
+        assert_eq!(
+            Csv::parse("a\n\"x\"\"").unwrap_err(),
             "line 2: a quoted field is never closed"
         );
     }

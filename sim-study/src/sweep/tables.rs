@@ -336,44 +336,19 @@ pub fn read_runs_csv(dir: &Path) -> anyhow::Result<BTreeMap<u64, Record>> {
     Ok(out)
 }
 
-/// Rows of RFC 4180 CSV (quoted fields with `""` escapes; `\n` or `\r\n` line ends).
+/// Rows of RFC 4180 CSV (quoted fields with `""` escapes; `\n` or `\r\n` line ends), read
+/// with the `csv` crate: rows may differ in length, blank lines are skipped and an
+/// unterminated quoted field runs to the end of the text.
 pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        any = true;
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    field.push('"');
-                    chars.next();
-                }
-                '"' => quoted = false,
-                c => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-                any = false;
-            }
-            c => field.push(c),
-        }
-    }
-    if any {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .into_records()
+        // Reading a `&str` cannot fail: no I/O, valid UTF-8, rows of any length.
+        .map_while(Result::ok)
+        .map(|r| r.iter().map(str::to_owned).collect())
+        .collect()
 }
 
 #[cfg(test)]
@@ -394,6 +369,15 @@ mod tests {
                 vec!["line\nbreak".to_owned(), "2".to_owned()],
             ]
         );
+    }
+
+    #[test]
+    fn csv_rows_may_differ_in_length_and_end_in_crlf() {
+        assert_eq!(
+            parse_csv("a,b\r\n1\r\n\r\n2,3,4"),
+            [vec!["a", "b"], vec!["1"], vec!["2", "3", "4"]]
+        );
+        assert!(parse_csv("").is_empty());
     }
 
     #[test]
