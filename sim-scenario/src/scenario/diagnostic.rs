@@ -80,6 +80,11 @@ impl Diagnostics {
         self.0.len()
     }
 
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Adds located builder errors, leaving out any at or under a key path already
     /// reported here (a builder checking a value the schema rejected, or left at a neutral
     /// default, would only repeat the problem), and re-sorts.

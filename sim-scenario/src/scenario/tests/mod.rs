@@ -22,6 +22,7 @@ use super::power::{
     CarbonProfile, Commitment, Curtailment, GridOutage, RandomCurtailment, SitePower,
 };
 use super::schema::{self, Presence};
+use super::sections;
 use super::*;
 
 mod policy;
@@ -1377,12 +1378,13 @@ fn minimal_scenario_gets_documented_defaults() {
 #[test]
 fn documented_defaults_match_the_walker() {
     let fields = schema::TABLES.iter().flat_map(|t| t.fields);
-    let defaults: Vec<(&str, &str)> = fields
+    let defaults: Vec<(&str, String)> = fields
         .filter_map(|f| match f.presence {
-            Presence::Default(v) => Some((f.key, v)),
+            Presence::Default(v) => Some((f.key, v.to_string())),
             _ => None,
         })
         .collect();
+    let defaults: Vec<(&str, &str)> = defaults.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let job = [
         ("checkpoint_interval", "\"30m\""),
         ("storage_gbit", "16000"),
@@ -1451,9 +1453,9 @@ fn documented_defaults_match_the_walker() {
         (s.policy.placement.as_str(), s.policy.failover.as_str()),
         ("first-fit", "restart")
     );
-    assert_eq!(schema::policy::DEFAULT_DECISION_OPTIONS.to_string(), "8");
-    assert_eq!(schema::network::DEFAULT_WAN_GBIT.to_string(), "100");
-    assert_eq!(schema::site::DEFAULT_RACK_NODES.to_string(), "4");
+    assert_eq!(sections::policy::DEFAULT_DECISION_OPTIONS.to_string(), "8");
+    assert_eq!(sections::network::DEFAULT_WAN_GBIT.to_string(), "100");
+    assert_eq!(sections::sites::DEFAULT_RACK_NODES.to_string(), "4");
 }
 
 #[test]
