@@ -4,7 +4,9 @@
 use sim_core::time::SimTime;
 use toml::de::DeTable;
 
-use crate::scenario::power::{Curtailment, GridOutage, PowerSection, RandomCurtailment, SitePower};
+use sim_models::power::{CurtailmentSpec, GridOutageSpec};
+
+use crate::scenario::power::{PowerSection, RandomCurtailment, SitePower};
 use crate::scenario::schema::{Default as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::walk::{Walker, closest, join};
 
@@ -208,9 +210,9 @@ impl Walker {
         t: &DeTable<'_>,
         path: &[String],
         sites: &[&str],
-    ) -> Curtailment {
+    ) -> CurtailmentSpec {
         self.check_keys(t, path, &CURTAILMENT);
-        Curtailment {
+        CurtailmentSpec {
             site: self
                 .site_field(t, path, &SITE_KEY, sites)
                 .unwrap_or_default(),
@@ -254,9 +256,9 @@ impl Walker {
         t: &DeTable<'_>,
         path: &[String],
         sites: &[&str],
-    ) -> GridOutage {
+    ) -> GridOutageSpec {
         self.check_keys(t, path, &GRID_OUTAGE);
-        GridOutage {
+        GridOutageSpec {
             site: self
                 .site_field(t, path, &SITE_KEY, sites)
                 .unwrap_or_default(),

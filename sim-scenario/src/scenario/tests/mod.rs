@@ -13,14 +13,13 @@ use sim_models::outage::{
     BackgroundOutageSpec, MaintenanceCadence, MaintenanceSpec, OutageLevel, OutagePlan,
     ScriptedOutageSpec, Spread,
 };
+use sim_models::power::{CurtailmentSpec, GridOutageSpec};
 use sim_models::workload::{
     CheckpointCost, DEFAULT_CHECKPOINT_STORAGE_GBIT, JobGenerator, JobGeneratorSpec, JobWork,
     TokenDist, TrainingJobSpec, WorkDist,
 };
 
-use super::power::{
-    CarbonProfile, Commitment, Curtailment, GridOutage, RandomCurtailment, SitePower,
-};
+use super::power::{CarbonProfile, Commitment, RandomCurtailment, SitePower};
 use super::schema::{self, Presence};
 use super::sections;
 use super::*;
@@ -1459,6 +1458,17 @@ fn documented_defaults_match_the_walker() {
 }
 
 #[test]
+fn allowed_value_lists_match_sim_models() {
+    // The walker maps the index of the name given to `ALL[index]`: same names, same order.
+    let levels: Vec<&str> = OutageLevel::ALL.iter().map(|l| l.name()).collect();
+    assert_eq!(sections::outages::LEVELS, levels);
+    let scopes: Vec<&str> = FailureScope::ALL.iter().map(|s| s.name()).collect();
+    assert_eq!(sections::failures::SCOPES, scopes);
+    let policies = sim_models::power::PowerPolicy::ALL.map(|p| p.name());
+    assert_eq!(sections::power::POLICIES, policies);
+}
+
+#[test]
 fn full_example_parses_into_the_expected_specs() {
     let s = parse("example.toml", reference::EXAMPLE).unwrap();
     assert_eq!(s.name.as_deref(), Some("two-clouds"));
@@ -1657,7 +1667,7 @@ fn full_example_parses_power_commitments_and_carbon() {
     );
     assert_eq!(
         p.curtailments,
-        [Curtailment {
+        [CurtailmentSpec {
             site: "aws-use1".into(),
             at: SimTime::ZERO + SimDuration::from_days(3),
             duration: SimDuration::from_hours(4),
@@ -1676,7 +1686,7 @@ fn full_example_parses_power_commitments_and_carbon() {
     );
     assert_eq!(
         p.grid_outages,
-        [GridOutage {
+        [GridOutageSpec {
             site: "gcp-usc1".into(),
             at: SimTime::ZERO + SimDuration::from_days(20),
             duration: SimDuration::from_mins(90),
