@@ -4,7 +4,7 @@
 //! keys against these lists, and [`super::reference`] renders the same tables as
 //! `docs/scenario-format.md`, so the reference cannot drift from the parser.
 //!
-//! This module holds the vocabulary ([`Kind`], [`Presence`], [`Default`], [`Field`],
+//! This module holds the vocabulary ([`Kind`], [`Presence`], [`DefaultValue`], [`Field`],
 //! [`Table`]) and the list of tables; each section's fields are declared next to its walker
 //! in [`super::sections`].
 
@@ -158,14 +158,14 @@ pub(crate) enum Presence {
     /// May be absent; the text says what absence means (e.g. "the region's PUE").
     Optional(&'static str),
     /// May be absent; the value used then (shown as written in TOML, e.g. `4`).
-    Default(Default),
+    Default(DefaultValue),
 }
 
 /// The value of a key left out, as the reference writes it. Where sim-models (or the
 /// walker) has the constant, the schema holds that constant, so the default is written
 /// once.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Default {
+pub(crate) enum DefaultValue {
     /// TOML text written as is, e.g. `false`.
     Text(&'static str),
     /// A string, written in quotes, e.g. `"first-fit"`.
@@ -179,14 +179,14 @@ pub(crate) enum Default {
 }
 
 /// The TOML text of the default, e.g. `"30m"` (with the quotes) or `8`.
-impl fmt::Display for Default {
+impl fmt::Display for DefaultValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Default::Text(text) => f.write_str(text),
-            Default::Str(s) => write!(f, "\"{s}\""),
-            Default::Duration(d) => write!(f, "\"{d}\""),
-            Default::Number(x) => write!(f, "{x}"),
-            Default::Int(n) => write!(f, "{n}"),
+            DefaultValue::Text(text) => f.write_str(text),
+            DefaultValue::Str(s) => write!(f, "\"{s}\""),
+            DefaultValue::Duration(d) => write!(f, "\"{d}\""),
+            DefaultValue::Number(x) => write!(f, "{x}"),
+            DefaultValue::Int(n) => write!(f, "{n}"),
         }
     }
 }
@@ -257,7 +257,7 @@ pub(crate) const fn opt(
 pub(crate) const fn def(
     key: &'static str,
     kind: Kind,
-    default: Default,
+    default: DefaultValue,
     doc: &'static str,
 ) -> Field {
     Field {

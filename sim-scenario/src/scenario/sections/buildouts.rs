@@ -5,7 +5,7 @@ use sim_models::topology::BuildoutSpec;
 use toml::de::DeTable;
 
 use super::sites::DEFAULT_RACK_NODES;
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def, opt, req};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::walk::Walker;
 
 /// `site`.

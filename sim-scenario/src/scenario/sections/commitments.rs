@@ -4,7 +4,7 @@ use sim_core::time::{SimDuration, SimTime};
 use toml::de::DeTable;
 
 use crate::scenario::power::Commitment;
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def, opt, req};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::walk::Walker;
 
 /// `total_usd`.

@@ -5,7 +5,7 @@ use sim_core::time::SimDuration;
 use sim_models::failure::{FailureCategory, FailureScope, FailureSpec};
 use toml::de::DeTable;
 
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def, opt, req};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::walk::{Parts, Walker, join};
 
 /// `model`.

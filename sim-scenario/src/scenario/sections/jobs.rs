@@ -8,7 +8,7 @@ use sim_models::workload::{
 };
 use toml::de::DeTable;
 
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def, opt, req};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::walk::{Parts, Walker, index, join};
 
 /// `params`.

@@ -5,7 +5,7 @@ use sim_models::topology::SiteSpec;
 use toml::de::{DeTable, DeValue};
 
 use crate::scenario::diagnostic::dotted;
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def, opt, req};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::walk::{Walker, closest, join};
 
 /// The WAN bandwidth used when `[network]` or its `wan_gbit_default` is absent.

@@ -7,7 +7,7 @@ use sim_models::outage::{
 };
 use toml::de::DeTable;
 
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def, opt, req};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::walk::{Parts, Walker, join};
 
 const SCOPE_DOC: &str = "The failure domain, as a domain key: `cloud:aws`, \

@@ -12,7 +12,7 @@ use sim_models::policy::registry::ParamValue;
 use toml::de::{DeTable, DeValue};
 
 use crate::scenario::policy::PolicySection;
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def};
 use crate::scenario::walk::{Parts, Value, Walker, join, key_str};
 
 /// Default of `placement`.

@@ -7,7 +7,7 @@ use toml::de::DeTable;
 use sim_models::power::{CurtailmentSpec, GridOutageSpec};
 
 use crate::scenario::power::{PowerSection, RandomCurtailment, SitePower};
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def, opt, req};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::walk::{Walker, closest, join};
 
 /// `[power]` itself.

@@ -5,7 +5,7 @@ use sim_models::topology::{ClusterSpec, SiteSpec};
 use toml::de::{DeTable, DeValue};
 
 use crate::scenario::diagnostic::dotted;
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def, opt, req};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::walk::{Walker, join};
 
 /// Nodes per rack when `rack_nodes` is absent.

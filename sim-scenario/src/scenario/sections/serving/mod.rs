@@ -16,7 +16,7 @@ pub(crate) mod tokens;
 use sim_models::sim::serving::{DEFAULT_FLOW_INTERVAL, Fidelity};
 use toml::de::DeTable;
 
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def};
 use crate::scenario::serving::ServingSection;
 use crate::scenario::walk::{Walker, join};
 

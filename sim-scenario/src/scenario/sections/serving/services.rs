@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::tokens::TOKEN_PRESETS;
 use crate::scenario::diagnostic::{dotted, is_bare_key};
-use crate::scenario::schema::{Default as D, Field, Kind, Table, def, opt, req};
+use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::serving::{ServiceSection, UserArrivals, UserSection};
 use crate::scenario::walk::{Walker, index, join};
 
