@@ -19,8 +19,8 @@ use sim_models::network::{EgressPrices, RttModel, WanModel};
 use sim_models::outage::OutagePlan;
 use sim_models::policy::{PolicyParams, Registry};
 use sim_models::power::{
-    CurtailmentPlan, CurtailmentSpec, CurtailmentSpecs, DEFAULT_BACKUP_FRACTION, GridOutageSpec,
-    PowerPolicy, RandomCurtailmentSpec, SitePowerSpec,
+    CurtailmentPlan, CurtailmentSpecs, DEFAULT_BACKUP_FRACTION, PowerPolicy, RandomCurtailmentSpec,
+    SitePowerSpec,
 };
 use sim_models::topology::Fabric;
 use sim_models::workload::{JobGenerator, TrainingJobSpec};
@@ -341,26 +341,9 @@ fn power_inputs(
         site_power[i].backup_fraction = sp.backup_fraction.unwrap_or(DEFAULT_BACKUP_FRACTION);
     }
     let mut specs = CurtailmentSpecs {
-        scripted: p
-            .curtailments
-            .iter()
-            .map(|c| CurtailmentSpec {
-                site: c.site.clone(),
-                at: c.at,
-                duration: c.duration,
-                cap_fraction: c.cap_fraction,
-            })
-            .collect(),
+        scripted: p.curtailments.clone(),
         random: Vec::new(),
-        grid_outages: p
-            .grid_outages
-            .iter()
-            .map(|g| GridOutageSpec {
-                site: g.site.clone(),
-                at: g.at,
-                duration: g.duration,
-            })
-            .collect(),
+        grid_outages: p.grid_outages.clone(),
     };
     for (i, r) in p.random_curtailments.iter().enumerate() {
         let index = i.to_string();

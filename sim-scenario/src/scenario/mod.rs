@@ -193,6 +193,7 @@ pub mod policy;
 pub mod power;
 pub mod reference;
 pub(crate) mod schema;
+mod sections;
 pub mod serving;
 mod syntax;
 pub(crate) mod trace;

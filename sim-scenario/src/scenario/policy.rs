@@ -7,7 +7,7 @@
 
 use sim_models::policy::PolicyParams;
 
-use super::schema::policy::{DEFAULT_FAILOVER, DEFAULT_PLACEMENT};
+use super::sections::policy::{DEFAULT_FAILOVER, DEFAULT_PLACEMENT};
 
 /// `[policy]`: the run's placement and failover policies by name, with their parameters.
 #[derive(Clone, Debug, PartialEq)]

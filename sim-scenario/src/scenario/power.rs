@@ -1,23 +1,26 @@
 //! The power, commitment and carbon sections of a scenario file, as plain data: the
-//! `fabricsim` run maps them to the sim-models power, accounting and carbon types.
+//! `fabricsim` run maps them to the sim-models power, accounting and carbon types
+//! (scripted curtailments and grid outages are read into sim-models' specs directly).
 //!
 //! Site keys are checked against the file's `[sites.*]` by the walker; cloud and region
 //! keys (of `[commitments.*]` and `[carbon.*.*]`) are checked when the run is built, under
 //! the key paths each field's doc names.
 
 use sim_core::time::{SimDuration, SimTime};
+use sim_models::power::{CurtailmentSpec, GridOutageSpec};
 
 /// Everything the power, commitment and carbon sections say; empty when the file has none.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PowerSection {
     /// `[power.sites.<site>]`, in file order (key path `["power", "sites", site]`).
     pub sites: Vec<SitePower>,
-    /// `[[curtailments]]`, in file order (key path `["curtailments", index]`).
-    pub curtailments: Vec<Curtailment>,
+    /// `[[curtailments]]`, in file order (key path `["curtailments", index]`); sites are
+    /// site keys of the file, `cap_fraction` is in `[0, 1)`.
+    pub curtailments: Vec<CurtailmentSpec>,
     /// `[[random_curtailments]]`, in file order (key path `["random_curtailments", index]`).
     pub random_curtailments: Vec<RandomCurtailment>,
     /// `[[grid_outages]]`, in file order (key path `["grid_outages", index]`).
-    pub grid_outages: Vec<GridOutage>,
+    pub grid_outages: Vec<GridOutageSpec>,
     /// `[commitments.<cloud>]`, in file order (key path `["commitments", cloud]`).
     pub commitments: Vec<Commitment>,
     /// `[carbon.<cloud>.<region>]`, in file order (key path `["carbon", cloud, region]`).
@@ -36,20 +39,6 @@ pub struct SitePower {
     pub backup_fraction: Option<f64>,
 }
 
-/// `[[curtailments]]`: the grid caps one site's power for a while.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Curtailment {
-    /// `site`: a site key of the file.
-    pub site: String,
-    /// `at`: when it starts.
-    pub at: SimTime,
-    /// `duration`: how long it lasts (> 0).
-    pub duration: SimDuration,
-    /// `cap_fraction`: the power available meanwhile, as a fraction of the site's power
-    /// cap, in `[0, 1)`.
-    pub cap_fraction: f64,
-}
-
 /// `[[random_curtailments]]`: curtailments arriving as a Poisson process.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RandomCurtailment {
@@ -64,17 +53,6 @@ pub struct RandomCurtailment {
     /// `cap_fraction`: the power available meanwhile, as a fraction of the site's power
     /// cap, in `[0, 1)`.
     pub cap_fraction: f64,
-}
-
-/// `[[grid_outages]]`: one site loses grid power for a while.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GridOutage {
-    /// `site`: a site key of the file.
-    pub site: String,
-    /// `at`: when it starts.
-    pub at: SimTime,
-    /// `duration`: how long it lasts (> 0).
-    pub duration: SimDuration,
 }
 
 /// `[commitments.<cloud>]`: committed spend with one cloud.

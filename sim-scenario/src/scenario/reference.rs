@@ -287,7 +287,7 @@ pub fn markdown(registry: &Registry) -> String {
     let mut out = String::new();
     out.push_str("# Scenario file format\n\n");
     out.push_str(
-        "<!-- Generated from sim-scenario/src/scenario/schema/ by scenario::reference::markdown(); \
+        "<!-- Generated from sim-scenario/src/scenario/sections/ by scenario::reference::markdown(); \
          do not edit.\n     Regenerate: FABRICSIM_BLESS=1 cargo test -p sim-scenario reference -->\n\n",
     );
     out.push_str(INTRO);

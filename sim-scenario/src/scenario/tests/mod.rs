@@ -13,15 +13,15 @@ use sim_models::outage::{
     BackgroundOutageSpec, MaintenanceCadence, MaintenanceSpec, OutageLevel, OutagePlan,
     ScriptedOutageSpec, Spread,
 };
+use sim_models::power::{CurtailmentSpec, GridOutageSpec};
 use sim_models::workload::{
     CheckpointCost, DEFAULT_CHECKPOINT_STORAGE_GBIT, JobGenerator, JobGeneratorSpec, JobWork,
     TokenDist, TrainingJobSpec, WorkDist,
 };
 
-use super::power::{
-    CarbonProfile, Commitment, Curtailment, GridOutage, RandomCurtailment, SitePower,
-};
+use super::power::{CarbonProfile, Commitment, RandomCurtailment, SitePower};
 use super::schema::{self, Presence};
+use super::sections;
 use super::*;
 
 mod policy;
@@ -1377,12 +1377,13 @@ fn minimal_scenario_gets_documented_defaults() {
 #[test]
 fn documented_defaults_match_the_walker() {
     let fields = schema::TABLES.iter().flat_map(|t| t.fields);
-    let defaults: Vec<(&str, &str)> = fields
+    let defaults: Vec<(&str, String)> = fields
         .filter_map(|f| match f.presence {
-            Presence::Default(v) => Some((f.key, v)),
+            Presence::Default(v) => Some((f.key, v.to_string())),
             _ => None,
         })
         .collect();
+    let defaults: Vec<(&str, &str)> = defaults.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let job = [
         ("checkpoint_interval", "\"30m\""),
         ("storage_gbit", "16000"),
@@ -1451,9 +1452,20 @@ fn documented_defaults_match_the_walker() {
         (s.policy.placement.as_str(), s.policy.failover.as_str()),
         ("first-fit", "restart")
     );
-    assert_eq!(schema::policy::DEFAULT_DECISION_OPTIONS.to_string(), "8");
-    assert_eq!(schema::network::DEFAULT_WAN_GBIT.to_string(), "100");
-    assert_eq!(schema::site::DEFAULT_RACK_NODES.to_string(), "4");
+    assert_eq!(sections::policy::DEFAULT_DECISION_OPTIONS.to_string(), "8");
+    assert_eq!(sections::network::DEFAULT_WAN_GBIT.to_string(), "100");
+    assert_eq!(sections::sites::DEFAULT_RACK_NODES.to_string(), "4");
+}
+
+#[test]
+fn allowed_value_lists_match_sim_models() {
+    // The walker maps the index of the name given to `ALL[index]`: same names, same order.
+    let levels: Vec<&str> = OutageLevel::ALL.iter().map(|l| l.name()).collect();
+    assert_eq!(sections::outages::LEVELS, levels);
+    let scopes: Vec<&str> = FailureScope::ALL.iter().map(|s| s.name()).collect();
+    assert_eq!(sections::failures::SCOPES, scopes);
+    let policies = sim_models::power::PowerPolicy::ALL.map(|p| p.name());
+    assert_eq!(sections::power::POLICIES, policies);
 }
 
 #[test]
@@ -1655,7 +1667,7 @@ fn full_example_parses_power_commitments_and_carbon() {
     );
     assert_eq!(
         p.curtailments,
-        [Curtailment {
+        [CurtailmentSpec {
             site: "aws-use1".into(),
             at: SimTime::ZERO + SimDuration::from_days(3),
             duration: SimDuration::from_hours(4),
@@ -1674,7 +1686,7 @@ fn full_example_parses_power_commitments_and_carbon() {
     );
     assert_eq!(
         p.grid_outages,
-        [GridOutage {
+        [GridOutageSpec {
             site: "gcp-usc1".into(),
             at: SimTime::ZERO + SimDuration::from_days(20),
             duration: SimDuration::from_mins(90),

@@ -14,7 +14,7 @@ use sim_models::inference::tokens::TokenDist;
 use sim_models::network::{PartitionSpec, RandomPartitionSpec};
 use sim_models::sim::serving::{DEFAULT_FLOW_INTERVAL, Fidelity};
 
-use super::super::schema::serving as s;
+use super::super::sections::serving::services as s;
 use super::super::serving::UserArrivals;
 use super::*;
 use crate::resolve::{Resolved, Source, resolve};
@@ -262,7 +262,7 @@ fn a_service_gets_the_documented_defaults() {
     // The schema's names and defaults are sim-models' own.
     let field = |t: &schema::Table, key: &str| *t.fields.iter().find(|f| f.key == key).unwrap();
     let default = |key: &str| match field(&s::SERVICE, key).presence {
-        Presence::Default(v) => v.to_owned(),
+        Presence::Default(v) => v.to_string(),
         other => panic!("{key}: {other:?}"),
     };
     assert_eq!(default("mfu"), DEFAULT_PREFILL_MFU.to_string());
