@@ -7,6 +7,7 @@ use sim_models::policy::Registry;
 
 use crate::args::{CatalogArgs, CatalogWhat};
 use sim_report::describe::basis_mark;
+use sim_report::numbers::plain;
 use sim_report::table::{Align, Table};
 
 /// Renders the requested catalog listing of `registry`'s catalog.
@@ -79,15 +80,15 @@ fn accelerators(c: &Catalog) -> Table {
             a.name.clone(),
             a.display_name.clone(),
             a.vendor.clone(),
-            num(a.bf16_tflops),
-            num(a.hbm_gb),
-            num(a.hbm_tbps),
-            num(a.tdp_w),
-            num(a.idle_w),
-            num(a.host_w_per_chip),
-            num(a.scaleup_gbps),
+            plain(a.bf16_tflops),
+            plain(a.hbm_gb),
+            plain(a.hbm_tbps),
+            plain(a.tdp_w),
+            plain(a.idle_w),
+            plain(a.host_w_per_chip),
+            plain(a.scaleup_gbps),
             a.scaleup_domain.to_string(),
-            num(a.scaleout_gbit),
+            plain(a.scaleout_gbit),
             a.instance_chips.to_string(),
             clouds.join(" "),
             a.provenance.status.to_string(),
@@ -112,10 +113,10 @@ fn regions(c: &Catalog) -> Table {
             r.cloud.clone(),
             r.name.clone(),
             r.metro.clone(),
-            num(r.lat),
-            num(r.lon),
-            num(r.pue),
-            num(r.carbon_g_per_kwh),
+            plain(r.lat),
+            plain(r.lon),
+            plain(r.pue),
+            plain(r.carbon_g_per_kwh),
             r.provenance.status.to_string(),
         ]);
     }
@@ -134,7 +135,7 @@ fn offerings(c: &Catalog) -> Table {
             o.cloud.clone(),
             o.accelerator.clone(),
             o.usd_per_chip_hour
-                .map_or_else(|| "unknown".to_owned(), num),
+                .map_or_else(|| "unknown".to_owned(), plain),
             o.provenance.status.to_string(),
         ]);
     }
@@ -187,17 +188,11 @@ fn rtt(c: &Catalog, all: bool) -> anyhow::Result<Table> {
             key(p.a),
             key(p.b),
             format!("{:.0}", p.distance_km),
-            num(p.measured_ms),
+            plain(p.measured_ms),
             format!("{:.1}", p.estimate_ms),
             format!("{:+.1}%", 100.0 * (p.estimate_ms / p.measured_ms - 1.0)),
             format!("{:.1}", p.loo_estimate_ms),
         ]);
     }
     Ok(t)
-}
-
-/// A number with no trailing zeros (`700`, `3.35`).
-fn num(x: f64) -> String {
-    let s = format!("{x:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }

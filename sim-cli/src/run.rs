@@ -12,6 +12,7 @@ use sim_core::time::SimTime;
 use sim_models::sim::serving::Fidelity;
 use sim_models::sim::{Cause, RunSummary};
 use sim_report::describe::policies_line;
+use sim_report::numbers::hours_or_dash;
 use sim_report::out::{write_atomically, write_bytes_atomically};
 use sim_report::records;
 use sim_report::serving::{self as serving_out, Counts, RequestNames};
@@ -27,13 +28,6 @@ fn cause_name(summary: &RunSummary, cause: Cause) -> String {
         Cause::Outage(kind) => format!("outage:{}", format!("{kind:?}").to_lowercase()),
         Cause::Power => "power:preempted".to_owned(),
     }
-}
-
-fn opt_h(t: Option<SimTime>) -> String {
-    t.map_or_else(
-        || "-".to_owned(),
-        |t| format!("{:.1}", t.as_secs_f64() / 3600.0),
-    )
 }
 
 /// The printed summary: the run's header, then per job, per failure category, per site
@@ -88,9 +82,9 @@ fn jobs_table(text: &mut String, s: &RunSummary) {
         jobs.push(vec![
             j.name.clone(),
             j.accelerators.to_string(),
-            opt_h(Some(j.arrival)),
-            opt_h(j.first_start),
-            opt_h(j.completed_at),
+            hours_or_dash(Some(j.arrival)),
+            hours_or_dash(j.first_start),
+            hours_or_dash(j.completed_at),
             j.jct_h()
                 .map_or_else(|| "-".to_owned(), |h| format!("{h:.1}")),
             j.unexpected_interruptions().to_string(),

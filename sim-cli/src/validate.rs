@@ -182,8 +182,8 @@ fn cost(r: &Resolved) -> String {
     let mut out = format!(
         "\nestimated cost of a run: {} events, {} of memory (refused above --max-events and \
          --max-memory, default 2e9 and 8 GiB)\n",
-        sim_scenario::guard::sci(e.events()),
-        sim_scenario::guard::size(e.memory_bytes()),
+        sim_scenario::numbers::sci(e.events()),
+        sim_scenario::numbers::size(e.memory_bytes()),
     );
     for line in sim_scenario::guard::lines(&e) {
         let _ = writeln!(out, "  {line}");

@@ -102,10 +102,12 @@
 #![forbid(unsafe_code)]
 
 pub mod engine;
+pub mod hash;
 pub mod phold;
 pub mod queue;
 pub mod rng;
 pub mod stats;
+pub mod sys;
 pub mod time;
 
 pub use engine::{Context, Model, Simulation};

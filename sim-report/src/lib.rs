@@ -4,7 +4,8 @@
 //! text tables and CSV text ([`table`]), the figures of a run by name ([`summary`]), the
 //! per-event records ([`records`]) and serving files ([`serving`]), charts drawn with
 //! plotters from plain data ([`plots`]), the self-contained `report.html`
-//! ([`report`]), and safe writing of all of it ([`out`]).
+//! ([`report`]), and safe writing of all of it ([`out`]). Numbers are formatted by
+//! [`numbers`] (sim-scenario's, re-exported here).
 //!
 //! ```text
 //! RunSummary + Resolved --summary / records / serving--> CSV text --out::write_atomically--> DIR/*.csv
@@ -18,6 +19,7 @@
 #![forbid(unsafe_code)]
 
 pub mod describe;
+pub use sim_scenario::numbers;
 pub mod out;
 pub mod plots;
 pub mod records;

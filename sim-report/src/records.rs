@@ -10,6 +10,7 @@ use sim_models::policy::{DecisionRecord, PolicyParams};
 use sim_models::sim::{ComponentEvent, RunSummary};
 use sim_models::topology::Fabric;
 
+use crate::numbers::sig6;
 use crate::table::{Align, Table};
 
 /// `components.csv`: `time_s,domain,event`, one row per component failure
@@ -75,37 +76,6 @@ pub fn decisions_csv(decisions: &[DecisionRecord]) -> String {
     t.to_csv()
 }
 
-/// `x` to six significant digits, without trailing zeros, like C's `%g`: `0.5`, `128`,
-/// `1.23457e+09`, `-3.2e-07`; `inf`, `-inf`, `NaN` as Rust writes them.
-pub fn sig6(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
-    }
-    if x == 0.0 {
-        return "0".to_owned();
-    }
-    // The exponent after rounding to six digits (9.999996 rounds to 1.00000e1).
-    let sci = format!("{x:.5e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if (-5..6).contains(&exp) {
-        let decimals = usize::try_from(5 - exp).unwrap_or(0);
-        trim_zeros(&format!("{x:.decimals$}"))
-    } else {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{}e{sign}{:02}", trim_zeros(mantissa), exp.abs())
-    }
-}
-
-/// `1.50000` -> `1.5`, `2.000` -> `2`; integers unchanged.
-fn trim_zeros(s: &str) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        s.to_owned()
-    }
-}
-
 /// ` (key=value, ...)` for non-empty parameters, empty otherwise (for one-line summaries).
 pub fn params_note(params: &PolicyParams) -> String {
     if params.values.is_empty() {
@@ -133,26 +103,6 @@ fn param_list(values: &std::collections::BTreeMap<String, ParamValue>) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn six_significant_digits_like_printf_g() {
-        for (x, want) in [
-            (0.0, "0"),
-            (0.5, "0.5"),
-            (128.0, "128"),
-            (-3.25, "-3.25"),
-            (1.0 / 3.0, "0.333333"),
-            (123_456.7, "123457"),
-            (999_999.7, "1e+06"),
-            (1_234_567_890.0, "1.23457e+09"),
-            (-3.2e-7, "-3.2e-07"),
-            (0.000_123_456_78, "0.000123457"),
-            (9.999_996, "10"),
-            (f64::INFINITY, "inf"),
-        ] {
-            assert_eq!(sig6(x), want, "{x}");
-        }
-    }
 
     #[test]
     fn params_are_noted_in_key_order() {

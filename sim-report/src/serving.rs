@@ -10,18 +10,8 @@
 
 use sim_models::sim::serving::{Fidelity, RequestRecord, ServiceReport, ServingFigures};
 
+use crate::numbers::{fixed, shown};
 use crate::table::{Align, Table};
-
-/// `x` with `decimals` decimals; empty when not finite. A negative zero (the sum of
-/// nothing) is written as zero.
-fn fixed(x: f64, decimals: usize) -> String {
-    if x.is_finite() {
-        let x = x + 0.0;
-        format!("{x:.decimals$}")
-    } else {
-        String::new()
-    }
-}
 
 /// How request counts are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,16 +37,6 @@ impl Counts {
             Counts::Whole => fixed(x, 0),
             Counts::Expected => fixed(x, 6),
         }
-    }
-}
-
-/// `x` with `decimals` decimals, or `-` (for the printed table).
-fn shown(x: f64, decimals: usize) -> String {
-    if x.is_finite() {
-        let x = x + 0.0;
-        format!("{x:.decimals$}")
-    } else {
-        "-".to_owned()
     }
 }
 

@@ -4,6 +4,7 @@
 
 use sim_models::sim::estimate::{Estimate, EstimateTerm, estimate};
 
+use crate::numbers::{duration, sci, size, size_flag};
 use crate::resolve::Resolved;
 
 /// The resource limits a run is checked against before it starts: a run whose estimated
@@ -127,15 +128,6 @@ fn advice(source: &str) -> &'static str {
     }
 }
 
-/// A count for people: `2.4e10`, or plain digits below a million.
-pub fn sci(x: f64) -> String {
-    if x < 1e6 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1e}")
-    }
-}
-
 /// Rounds up to two significant digits, so the suggested flag reads well.
 fn round_up(x: f64) -> f64 {
     if x <= 0.0 || !x.is_finite() {
@@ -143,37 +135,6 @@ fn round_up(x: f64) -> f64 {
     }
     let scale = 10f64.powi(x.log10().floor() as i32 - 1);
     (x / scale).ceil() * scale
-}
-
-/// A memory size for people: `1.2 GiB`.
-pub fn size(bytes: f64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
-
-/// A `--max-memory` value at least `bytes`: `12GiB`.
-fn size_flag(bytes: f64) -> String {
-    let gib = (bytes / (1024.0 * 1024.0 * 1024.0)).ceil().max(1.0);
-    format!("{gib:.0}GiB")
-}
-
-/// `about 3 h`.
-fn duration(seconds: f64) -> String {
-    if seconds < 1.0 {
-        "under a second".to_owned()
-    } else if seconds < 120.0 {
-        format!("{seconds:.0} s")
-    } else if seconds < 7200.0 {
-        format!("{:.0} min", seconds / 60.0)
-    } else {
-        format!("{:.1} h", seconds / 3600.0)
-    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@
 //! | [`guard`] | the resource guard: estimated events and memory against [`guard::Limits`] |
 //! | [`simulate`] | runs a resolved scenario to its horizon |
 //! | [`models`] | the registry's models by kind, for listings and the reference |
+//! | [`numbers`] | every number formatter for people (messages, tables, CSV, charts, report) |
 //!
 //! ```
 //! use sim_models::policy::Registry;
@@ -35,6 +36,7 @@
 
 pub mod guard;
 pub mod models;
+pub mod numbers;
 pub mod resolve;
 pub mod scenario;
 pub mod simulate;

@@ -17,13 +17,14 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use rayon::prelude::*;
 use sim_core::stats::Welford;
 use sim_models::policy::{PolicyParams, Registry};
 use sim_models::sim::RunSummary;
 
 use crate::args::CompareArgs;
+use sim_report::numbers::sig6;
 use sim_report::plots::{self, Bar, Better, Panel};
-use sim_report::records::sig6;
 use sim_report::table::{Align, Table};
 use sim_scenario::resolve::{self, Resolved, Source};
 
@@ -235,9 +236,17 @@ pub fn run(source: &Source, args: &CompareArgs, registry: &Registry) -> anyhow::
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
     let start = std::time::Instant::now();
+    let runs: Vec<(usize, usize)> = (0..policies.len())
+        .flat_map(|p| (0..seeds.len()).map(move |s| (p, s)))
+        .collect();
+    // No more threads than runs (`--jobs` can ask for thousands).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.min(runs.len()).max(1))
+        .build()
+        .context("starting the worker threads")?;
 
     // One resolved scenario per seed (outage draws and generated jobs depend on it).
-    let resolved = crate::parallel::map(&seeds[1..], threads, |&seed| {
+    let resolved = in_order(&pool, &seeds[1..], |&seed| {
         resolve::resolve(source, Some(seed), registry)
     });
     let mut per_seed = vec![first];
@@ -250,10 +259,7 @@ pub fn run(source: &Source, args: &CompareArgs, registry: &Registry) -> anyhow::
         }
     }
 
-    let runs: Vec<(usize, usize)> = (0..policies.len())
-        .flat_map(|p| (0..seeds.len()).map(move |s| (p, s)))
-        .collect();
-    let results = crate::parallel::map(&runs, threads, |&(p, s)| {
+    let results = in_order(&pool, &runs, |&(p, s)| {
         let r = &per_seed[s];
         let name = &policies[p];
         let mut policies = r.policies_with(name, &params[p])?;
@@ -542,4 +548,42 @@ fn chart(
         &panels,
     )
     .svg()
+}
+
+/// `f` applied to every item on `pool`'s threads, results in item order (rayon's indexed
+/// `collect` puts each result at its item's place), so the output bytes never depend on
+/// the thread count or on which run finished first. A panic in `f` is re-raised here.
+fn in_order<T, R>(
+    pool: &rayon::ThreadPool,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
+    pool.install(|| items.par_iter().map(f).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_order;
+
+    #[test]
+    fn results_come_back_in_item_order_for_any_thread_count() {
+        let items: Vec<u64> = (0..100).collect();
+        let want: Vec<u64> = items.iter().map(|x| x * x).collect();
+        for threads in [1, 2, 7, 200] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            assert_eq!(
+                in_order(&pool, &items, |x| x * x),
+                want,
+                "{threads} threads"
+            );
+            assert!(in_order(&pool, &[] as &[u64], |x| *x).is_empty());
+        }
+    }
 }

@@ -24,6 +24,5 @@ pub mod args;
 pub mod compare_policies;
 #[doc(hidden)]
 pub mod fuzzing;
-mod parallel;
 pub mod slurm;
 pub mod sweep;

@@ -10,6 +10,7 @@ use std::time::Instant;
 use sim_benches::heap::HeapPhold;
 use sim_benches::simcore_phold::SimcorePhold;
 use sim_core::phold::{EnginePhold, PerformanceDraws, PholdConfig, PholdReport};
+use sim_core::sys::peak_rss_kib;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -71,13 +72,4 @@ fn time(f: impl FnOnce() -> PholdReport) -> (PholdReport, f64) {
     let start = Instant::now();
     let report = f();
     (report, start.elapsed().as_secs_f64())
-}
-
-/// Peak resident set size of this process (Linux `VmHWM`).
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }

@@ -10,6 +10,7 @@ use sim_core::phold::{
 };
 
 use crate::args::PholdArgs;
+use sim_core::sys::{current_rss_kib, peak_rss_kib};
 
 /// The result of one PHOLD run: figures plus whether a reference check passed.
 pub struct PholdOutcome {
@@ -83,11 +84,6 @@ fn timed<D: PholdDraws>(cfg: &PholdConfig, draws: D) -> anyhow::Result<(PholdRep
     let report = run.run();
     let wall_s = start.elapsed().as_secs_f64();
     Ok((report, wall_s, run.queue_heap_bytes()))
-}
-
-/// Peak resident set size of this process (Linux `VmHWM`), if the platform reports it.
-fn peak_rss_kib() -> Option<u64> {
-    proc_status_kib("VmHWM:")
 }
 
 /// Builds a synthetic fabric (`uniform_h100_spec`) and reports its build time and memory.
@@ -178,20 +174,6 @@ pub fn serve(args: &crate::args::ServeArgs) -> anyhow::Result<String> {
         line.push_str(&format!(" peak_rss_kib={kib}"));
     }
     Ok(line)
-}
-
-/// Current resident set size (Linux `VmRSS`).
-fn current_rss_kib() -> Option<u64> {
-    proc_status_kib("VmRSS:")
-}
-
-/// A `kB` field of `/proc/self/status`.
-fn proc_status_kib(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// `fabricsim bench scale`: the gigawatt scenario scaled to a fleet size and horizon.

@@ -17,6 +17,7 @@ use anyhow::Context as _;
 use toml::{Table, Value};
 
 use crate::args::ScaleArgs;
+use sim_core::sys::peak_rss_kib;
 use sim_scenario::resolve::{self, Source};
 
 /// The template: the gigawatt scenario.
@@ -177,7 +178,7 @@ pub fn run(args: &ScaleArgs, registry: &sim_models::policy::Registry) -> anyhow:
         estimate.events(),
         estimate.memory_bytes() / (1024.0 * 1024.0),
     );
-    if let Some(kib) = super::peak_rss_kib() {
+    if let Some(kib) = peak_rss_kib() {
         line.push_str(&format!(" peak_rss_kib={kib}"));
     }
     Ok(line)

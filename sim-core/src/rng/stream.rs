@@ -4,28 +4,11 @@ use rand::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::{SplitMix64, mix64};
+use crate::hash::{FNV_OFFSET, fnv1a64};
 
-/// FNV-1a 64-bit offset basis.
-const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
-/// FNV-1a 64-bit prime.
-const FNV_PRIME: u64 = 0x0000_0100_0000_01B3;
 /// Separates a key from its index in [`stream_seed_indexed`]. `0xFF` never occurs in
 /// UTF-8, so no `&str` key can hash the same bytes as a (key, index) pair.
 const INDEX_SEPARATOR: u8 = 0xFF;
-
-/// Continues an FNV-1a 64 hash over `bytes`, starting from `hash`.
-///
-/// Written out rather than taken from `std::hash`, whose hashers are randomly keyed or
-/// unspecified across releases: a stream's seed must never change.
-const fn fnv1a64(mut hash: u64, bytes: &[u8]) -> u64 {
-    let mut i = 0;
-    while i < bytes.len() {
-        hash ^= bytes[i] as u64;
-        hash = hash.wrapping_mul(FNV_PRIME);
-        i += 1;
-    }
-    hash
-}
 
 /// Combines the master seed with a key hash: `mix64(mix64(master_seed) ^ key_hash)`.
 ///
@@ -153,21 +136,6 @@ impl RngCore for StreamRng {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv1a64_matches_published_test_vectors() {
-        // From the FNV reference test suite (isthe.com/chongo/tech/comp/fnv).
-        assert_eq!(fnv1a64(FNV_OFFSET, b""), 0xCBF2_9CE4_8422_2325);
-        assert_eq!(fnv1a64(FNV_OFFSET, b"a"), 0xAF63_DC4C_8601_EC8C);
-        assert_eq!(fnv1a64(FNV_OFFSET, b"foobar"), 0x8594_4171_F739_67E8);
-    }
-
-    #[test]
-    fn fnv1a64_continues_across_calls() {
-        let whole = fnv1a64(FNV_OFFSET, b"failure/node");
-        let split = fnv1a64(fnv1a64(FNV_OFFSET, b"failure/"), b"node");
-        assert_eq!(whole, split);
-    }
 
     #[test]
     fn stream_follows_the_documented_recipe() {

@@ -5,7 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Drawn, Figure, INK, Kind, MUTED, clip, compact, text};
+use super::{Drawn, Figure, INK, Kind, MUTED, clip, text};
+use crate::numbers::compact;
 
 /// One axis of a heatmap: its name and its values' labels, in drawing order.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,7 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Drawn, Figure, GRID, INK, Kind, MUTED, clip, compact, text};
+use super::{Drawn, Figure, GRID, INK, Kind, MUTED, clip, text};
+use crate::numbers::compact;
 
 /// A position on the x axis: a number (a numeric axis, spaced by value) or a label (a
 /// categorical axis, spaced evenly in order of first appearance).
@@ -157,7 +158,7 @@ impl Axis {
         let mut labels: Vec<String> = Vec::new();
         for p in series.iter().flat_map(|s| &s.points) {
             let label = match &p.x {
-                X::Value(v) => super::sig(*v, 6),
+                X::Value(v) => crate::numbers::sig(*v, 6),
                 X::Label(l) => l.clone(),
             };
             if !labels.contains(&label) {
@@ -172,7 +173,7 @@ impl Axis {
             (Axis::Numeric, X::Value(v)) => *v,
             (Axis::Categories(labels), x) => {
                 let label = match x {
-                    X::Value(v) => super::sig(*v, 6),
+                    X::Value(v) => crate::numbers::sig(*v, 6),
                     X::Label(l) => l.clone(),
                 };
                 labels.iter().position(|l| *l == label).unwrap_or(0) as f64

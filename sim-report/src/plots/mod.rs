@@ -175,45 +175,6 @@ fn title_area<DB: DrawingBackend>(
     Ok(root.split_vertically(36).1)
 }
 
-/// `x` with at most four significant digits and an SI suffix above a thousand: `0.9258`,
-/// `12.5`, `3,400` becomes `3.4k`, `13115975` becomes `13.12M`. For tick labels and cell
-/// values, where space is short.
-pub fn compact(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
-    }
-    let a = x.abs();
-    let (scaled, suffix) = match a {
-        a if a >= 1e12 => (x / 1e12, "T"),
-        a if a >= 1e9 => (x / 1e9, "G"),
-        a if a >= 1e6 => (x / 1e6, "M"),
-        a if a >= 1e4 => (x / 1e3, "k"),
-        _ => (x, ""),
-    };
-    format!("{}{suffix}", sig(scaled, 4))
-}
-
-/// `x` to `digits` significant digits, trailing zeros trimmed (`sig(0.125, 2)` = `0.13`,
-/// `sig(1234.0, 4)` = `1234`).
-pub fn sig(x: f64, digits: i32) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return if x == 0.0 {
-            "0".to_owned()
-        } else {
-            x.to_string()
-        };
-    }
-    let magnitude = x.abs().log10().floor() as i32;
-    let decimals = usize::try_from((digits - 1 - magnitude).max(0)).unwrap_or(0);
-    let text = format!("{x:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        text
-    };
-    if text == "-0" { "0".to_owned() } else { text }
-}
-
 /// `(lo, hi)` widened by `pad` of its span on each side; a zero span becomes +-1 (or +-10 %).
 fn padded(lo: f64, hi: f64, pad: f64) -> (f64, f64) {
     if !(lo.is_finite() && hi.is_finite()) {
@@ -247,19 +208,6 @@ fn clip(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_compact() {
-        assert_eq!(compact(0.925_819), "0.9258");
-        assert_eq!(compact(12.5), "12.5");
-        assert_eq!(compact(3400.0), "3400");
-        assert_eq!(compact(34_000.0), "34k");
-        assert_eq!(compact(13_115_974.96), "13.12M");
-        assert_eq!(compact(-2.5e9), "-2.5G");
-        assert_eq!(compact(0.0), "0");
-        assert_eq!(sig(0.126, 2), "0.13");
-        assert_eq!(sig(-0.0001, 2), "-0.0001");
-    }
 
     #[test]
     fn padding_handles_flat_and_bad_ranges() {

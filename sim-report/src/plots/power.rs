@@ -5,7 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Drawn, Figure, GRID, INK, Kind, MUTED, clip, compact, text};
+use super::{Drawn, Figure, GRID, INK, Kind, MUTED, clip, text};
+use crate::numbers::compact;
 
 /// A site's power state from `time_h` until its next point (a row of `power.csv`).
 #[derive(Clone, Copy, Debug, PartialEq)]

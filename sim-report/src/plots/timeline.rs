@@ -5,7 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Drawn, Figure, GRID, INK, Kind, MUTED, clip, compact, text};
+use super::{Drawn, Figure, GRID, INK, Kind, MUTED, clip, text};
+use crate::numbers::compact;
 
 /// Something that happened on a lane from `start_h` to `end_h` (equal for an instant).
 #[derive(Clone, Debug, PartialEq)]

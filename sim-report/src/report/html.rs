@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::numbers::pretty;
+
 /// `s` safe inside HTML text and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -17,51 +19,6 @@ pub fn esc(s: &str) -> String {
         }
     }
     out
-}
-
-/// `x` for a table: whole numbers and anything of 1,000 or more with thousands separators
-/// and no decimals (`13,115,975`), smaller values to four significant digits (`0.9258`,
-/// `153.1`).
-pub fn pretty(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
-    }
-    if x.abs() >= 1000.0 || (x.fract() == 0.0 && x.abs() < 1e15) {
-        let digits = format!("{:.0}", x.abs());
-        let mut grouped = String::new();
-        for (i, d) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(d);
-        }
-        let negative = x < 0.0 && digits != "0";
-        return format!("{}{grouped}", if negative { "-" } else { "" });
-    }
-    crate::plots::sig(x, 4)
-}
-
-/// `mean ± ci` as a reader wants it: the CI to two significant digits and the mean to
-/// the same decimal place, both in the SI unit of the mean above ten thousand
-/// (`0.875 ± 0.013`, `249.1 ± 7.6`, `5.371M ± 0.064M`); the mean alone (four significant
-/// digits) without a CI.
-pub fn mean_ci(mean: f64, ci: Option<f64>) -> String {
-    let (scale, suffix) = match mean.abs() {
-        a if a >= 1e12 => (1e12, "T"),
-        a if a >= 1e9 => (1e9, "G"),
-        a if a >= 1e6 => (1e6, "M"),
-        a if a >= 1e4 => (1e3, "k"),
-        _ => (1.0, ""),
-    };
-    let (m, c) = (mean / scale, ci.map(|c| c / scale));
-    match c {
-        Some(c) if c.is_finite() && c > 0.0 => {
-            let decimals = usize::try_from((1 - c.log10().floor() as i32).clamp(0, 8)).unwrap_or(0);
-            format!("{m:.decimals$}{suffix} ± {c:.decimals$}{suffix}")
-        }
-        Some(0.0) => format!("{}{suffix} ± 0", crate::plots::sig(m, 4)),
-        _ => format!("{}{suffix}", crate::plots::sig(m, 4)),
-    }
 }
 
 /// Several blocks of HTML side by side, wrapping when the page is narrow.
@@ -305,26 +262,9 @@ mod tests {
     }
 
     #[test]
-    fn pretty_numbers() {
-        assert_eq!(pretty(13_115_974.96), "13,115,975");
-        assert_eq!(pretty(-1234.6), "-1,235");
-        assert_eq!(pretty(720.0), "720");
-        assert_eq!(pretty(0.925_819), "0.9258");
-        assert_eq!(pretty(153.100_101), "153.1");
-        assert_eq!(pretty(0.0), "0");
+    fn fields_are_pretty_when_they_are_numbers() {
         assert_eq!(pretty_field("first-fit"), "first-fit");
         assert_eq!(pretty_field("42"), "42");
-    }
-
-    #[test]
-    fn means_with_intervals() {
-        assert_eq!(mean_ci(0.875_214, Some(0.012_538)), "0.875 ± 0.013");
-        assert_eq!(mean_ci(249.118_658, Some(7.594_848)), "249.1 ± 7.6");
-        assert_eq!(mean_ci(5_371_318.88, Some(64_183.86)), "5.371M ± 0.064M");
-        assert_eq!(mean_ci(67_197_092.5, Some(2_379_049.2)), "67.2M ± 2.4M");
-        assert_eq!(mean_ci(3136.67, Some(147.0)), "3137 ± 147");
-        assert_eq!(mean_ci(3136.67, Some(0.0)), "3137 ± 0");
-        assert_eq!(mean_ci(0.5, None), "0.5");
     }
 
     #[test]

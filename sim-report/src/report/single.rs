@@ -9,7 +9,8 @@ use std::path::Path;
 
 use super::csv::{Csv, num};
 use super::figures;
-use super::html::{self, Cell, Page, pretty, pretty_field};
+use super::html::{self, Cell, Page, pretty_field};
+use crate::numbers::{compact, pretty, sig};
 use crate::plots::{self, Figure, PowerPoint, SitePower, Span};
 
 /// Timeline kinds in colour order: a kind keeps its colour in every run.
@@ -66,8 +67,8 @@ const SERVICE_COLUMNS: &[(&str, &str)] = &[
 fn card_value(name: &str, v: f64) -> String {
     match name {
         "util" | "slo_attainment" => format!("{:.1}%", 100.0 * v),
-        "cost_usd" | "egress_usd" => format!("${}", crate::plots::compact(v)),
-        "ettr" => crate::plots::sig(v, 3),
+        "cost_usd" | "egress_usd" => format!("${}", compact(v)),
+        "ettr" => sig(v, 3),
         _ => pretty(v),
     }
 }

@@ -589,9 +589,10 @@ impl Study {
     }
 }
 
-/// The cell of a figure at a point: [`html::mean_ci`], empty without a mean.
+/// The cell of a figure at a point: [`numbers::mean_ci`](crate::numbers::mean_ci), empty
+/// without a mean.
 fn mean_ci(stat: Option<Stat>) -> String {
-    stat.map_or_else(String::new, |s| html::mean_ci(s.mean, s.ci95))
+    stat.map_or_else(String::new, |s| crate::numbers::mean_ci(s.mean, s.ci95))
 }
 
 /// Axis paths shortened to their last key (`jobs.big.checkpoint_interval` ->

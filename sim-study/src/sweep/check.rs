@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::plan::{Plan, hex};
 use super::tables::{self, PointStats, Stat};
-use sim_report::records::sig6;
+use sim_report::numbers::sig6;
 
 /// A comparison operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use anyhow::Context as _;
 use serde_json::json;
 
 use super::tables::parse_csv;
-use sim_report::records::sig6;
+use sim_report::numbers::sig6;
 use sim_report::table::{Align, Table};
 
 /// A relative tolerance: `2%` or a fraction `0.02`.

@@ -10,6 +10,13 @@
 //!
 //! Workers stop taking runs when the stop flag is set (Ctrl-C); runs in progress finish.
 //! The caller does no simulation work, so N workers keep N cores busy.
+//!
+//! Why `broadcast` and a counter rather than `par_iter` (the rest of the workspace maps in
+//! parallel with `par_iter().map().collect()`): results must reach the journal as each run
+//! finishes, not once all have, and runs must start in plan order, one at a time, so that
+//! a stop flag leaves no hole in the middle of the plan and a long run never holds up a
+//! split of the list. The threads are still the sweep's one rayon pool; the only thread of
+//! our own is the one blocked in `broadcast` while this thread journals.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

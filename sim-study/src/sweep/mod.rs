@@ -45,7 +45,7 @@ pub use compare::Tolerance;
 use journal::{Journal, Record};
 pub use plan::Shard;
 use plan::{Plan, hex};
-use sim_report::records::sig6;
+use sim_report::numbers::sig6;
 use sim_report::table::{Align, Table};
 use sim_scenario::resolve;
 use stamp::Stamp;

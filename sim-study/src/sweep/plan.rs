@@ -20,6 +20,9 @@
 
 use std::fmt::Write as _;
 
+use sim_core::hash::{FNV_OFFSET, fnv1a64};
+use sim_core::rng::mix64;
+
 use super::spec::SweepSpec;
 
 /// The sweep's points, seeds and runs in canonical order.
@@ -300,37 +303,18 @@ fn run_id_prefix(point: &str) -> u64 {
     if point.is_empty() {
         FNV_OFFSET
     } else {
-        fnv(fnv(FNV_OFFSET, point.as_bytes()), b";")
+        fnv1a64(fnv1a64(FNV_OFFSET, point.as_bytes()), b";")
     }
 }
 
 /// The run id from [`run_id_prefix`]: `seed=S` appended, then the finaliser.
 fn run_id_from(prefix: u64, seed: u64) -> u64 {
-    finish(fnv(prefix, format!("seed={seed}").as_bytes()))
-}
-
-/// FNV-1a 64's starting state.
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a 64 of `bytes` from state `h`.
-fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// The SplitMix64 finaliser.
-fn finish(mut h: u64) -> u64 {
-    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^ (h >> 31)
+    mix64(fnv1a64(prefix, format!("seed={seed}").as_bytes()))
 }
 
 /// FNV-1a 64 of `text`'s bytes, then the SplitMix64 finaliser.
 pub fn hash(text: &str) -> u64 {
-    finish(fnv(FNV_OFFSET, text.as_bytes()))
+    mix64(fnv1a64(FNV_OFFSET, text.as_bytes()))
 }
 
 /// `text` as shown in messages: at most [`SHOWN_VALUE`] characters, then `...` (a message

@@ -5,6 +5,7 @@ use std::io::IsTerminal as _;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sim_report::numbers;
 
 /// How often the plain (non-terminal) progress line is printed.
 pub const PLAIN_EVERY: Duration = Duration::from_secs(10);
@@ -88,24 +89,14 @@ impl Progress {
             String::new()
         } else {
             let left = elapsed / self.done as f64 * (self.total - self.done) as f64;
-            format!(", ETA {}", seconds(left))
+            format!(", ETA {}", numbers::elapsed(left))
         };
         format!(
             "sweep: {}/{} runs, {} failed, {} elapsed{eta}",
             self.done,
             self.total,
             self.failed,
-            seconds(elapsed)
+            numbers::elapsed(elapsed)
         )
-    }
-}
-
-/// `42 s`, `3 min 05 s`, `2 h 07 min`.
-fn seconds(s: f64) -> String {
-    let s = s.max(0.0).round() as u64;
-    match s {
-        0..60 => format!("{s} s"),
-        60..3600 => format!("{} min {:02} s", s / 60, s % 60),
-        _ => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
     }
 }

@@ -21,6 +21,7 @@ use sim_core::stats::Welford;
 
 use super::journal::{Figures, Record};
 use super::plan::{Plan, hex};
+use sim_report::numbers::six_decimals;
 use sim_report::table::{Align, Table};
 
 /// The figure columns every run has: `summary.csv`'s columns without `scenario` and
@@ -232,7 +233,11 @@ pub fn aggregate_csv(plan: &Plan, stats: &[PointStats], figures: &[&str]) -> Str
         let mut row = point_cells(plan, point);
         row.push(s.n.to_string());
         for f in &s.figures {
-            row.extend([number(f.mean), number(f.sd), number(f.ci95)]);
+            row.extend([
+                six_decimals(f.mean),
+                six_decimals(f.sd),
+                six_decimals(f.ci95),
+            ]);
         }
         t.push(row);
     }
@@ -249,23 +254,6 @@ pub fn point_cells(plan: &Plan, point: &super::plan::Point) -> Vec<String> {
             .map(|(a, &v)| a.display[v].clone()),
     );
     row
-}
-
-/// Six decimals, never `-0.000000`; empty when undefined.
-pub fn number(x: Option<f64>) -> String {
-    match x {
-        Some(x) if x.is_finite() => {
-            let s = format!("{:.6}", x + 0.0);
-            if s.strip_prefix('-')
-                .is_some_and(|r| r.bytes().all(|b| b == b'0' || b == b'.'))
-            {
-                s[1..].to_owned()
-            } else {
-                s
-            }
-        }
-        _ => String::new(),
-    }
 }
 
 /// What to do about a `runs.csv` that does not read.
@@ -378,14 +366,5 @@ mod tests {
             [vec!["a", "b"], vec!["1"], vec!["2", "3", "4"]]
         );
         assert!(parse_csv("").is_empty());
-    }
-
-    #[test]
-    fn numbers_have_six_decimals_and_no_negative_zero() {
-        assert_eq!(number(Some(-0.0)), "0.000000");
-        assert_eq!(number(Some(-1e-9)), "0.000000");
-        assert_eq!(number(Some(-1.5)), "-1.500000");
-        assert_eq!(number(None), "");
-        assert_eq!(number(Some(f64::NAN)), "");
     }
 }
