@@ -18,6 +18,8 @@
 //! | [`shown`] | `12.50`, `-` | printed cells with fixed decimals (serving tables) |
 //! | [`six_decimals`] | `0.000000`, empty | the sweep's `aggregate.csv` (never `-0.000000`) |
 //! | [`plain`] | `700`, `3.35` | catalog listings: up to four decimals, no trailing zeros |
+//! | [`signed_pct_ci`] | `+1.23% ± 0.45` | bar labels of the paired chart |
+//! | [`tick`] | `-10`, `2.5`, `0.05` | axis ticks of the paired chart |
 
 use sim_core::time::SimTime;
 
@@ -230,6 +232,25 @@ pub fn six_decimals(x: Option<f64>) -> String {
 pub fn plain(x: f64) -> String {
     // `{:.4}` always writes a point when `x` is finite; `inf` and `NaN` pass unchanged.
     trim_zeros(&format!("{x:.4}"))
+}
+
+/// `+1.23% ± 0.45` (or without the interval).
+pub fn signed_pct_ci(pct: f64, ci: Option<f64>) -> String {
+    match ci.filter(|c| c.is_finite()) {
+        Some(ci) => format!("{pct:+.2}% ± {ci:.2}"),
+        None => format!("{pct:+.2}%"),
+    }
+}
+
+/// A tick value without needless digits: `-10`, `2.5`, `0.05`.
+pub fn tick(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }
 
 #[cfg(test)]

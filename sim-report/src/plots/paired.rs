@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Drawn, Figure, INK, Kind, MUTED, clip, text};
+use crate::numbers;
 
 /// Which direction of a figure is good (colours the bars).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,7 +167,7 @@ fn panel<DB: DrawingBackend>(
         };
         area.draw(&PathElement::new([(tx, rows_top), (tx, rows_bottom)], line))?;
         area.draw_text(
-            &format!("{}%", tick_label(tick)),
+            &format!("{}%", numbers::tick(tick)),
             &tick_style,
             (tx, rows_bottom + 6),
         )?;
@@ -222,20 +223,12 @@ fn panel<DB: DrawingBackend>(
             ))?;
         }
         area.draw_text(
-            &value_label(pct, b.ci_pct),
+            &numbers::signed_pct_ci(pct, b.ci_pct),
             &value_style,
             (PLOT_RIGHT + 10, mid),
         )?;
     }
     Ok(())
-}
-
-/// `+1.23% ± 0.45` (or without the interval).
-fn value_label(pct: f64, ci: Option<f64>) -> String {
-    match ci.filter(|c| c.is_finite()) {
-        Some(ci) => format!("{pct:+.2}% ± {ci:.2}"),
-        None => format!("{pct:+.2}%"),
-    }
 }
 
 /// The smallest 1, 2 or 5 times a power of ten at or above `x` (1 for 0 or less).
@@ -254,17 +247,6 @@ fn nice_ceiling(x: f64) -> f64 {
     }
 }
 
-/// A tick value without needless digits: `-10`, `2.5`, `0.05`.
-fn tick_label(v: f64) -> String {
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_owned()
-    } else {
-        s.to_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,9 +260,9 @@ mod tests {
         assert_eq!(nice_ceiling(3.1), 5.0);
         assert_eq!(nice_ceiling(7.0), 10.0);
         assert_eq!(nice_ceiling(0.013), 0.02);
-        assert_eq!(tick_label(-2.5), "-2.5");
-        assert_eq!(tick_label(10.0), "10");
-        assert_eq!(tick_label(0.0), "0");
+        assert_eq!(numbers::tick(-2.5), "-2.5");
+        assert_eq!(numbers::tick(10.0), "10");
+        assert_eq!(numbers::tick(0.0), "0");
     }
 
     #[test]

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use sim_models::policy::PolicyParams;
 use sim_models::policy::ParamValue;
+use sim_models::policy::PolicyParams;
 use toml::de::{DeTable, DeValue};
 
 use crate::scenario::policy::PolicySection;
