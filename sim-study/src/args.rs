@@ -1,5 +1,9 @@
 //! Command-line arguments of the study commands (`sweep`, `merge`, `compare`,
 //! `compare-policies`) and the resource limits every command that runs scenarios takes.
+//!
+//! The doc comments of the fields are also the `--help` text, written for a terminal
+//! (`<sweep name>` is a placeholder, not HTML).
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 

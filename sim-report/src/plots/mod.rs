@@ -13,7 +13,7 @@
 //!            --png()--> Vec<u8> (glyphs from the embedded DejaVu Sans subset)
 //! ```
 //!
-//! Text in PNGs is rasterised with `ab_glyph` ([`raster`]) from a font compiled into the
+//! Text in PNGs is rasterised with `ab_glyph` (`raster`) from a font compiled into the
 //! binary (`fonts/DejaVuSans-subset.ttf`, see `fonts/README.md` for its licence), which
 //! plotters also measures labels with, so no fontconfig, freetype or installed font is
 //! involved. Both outputs are deterministic: the same data gives the same bytes. Charts

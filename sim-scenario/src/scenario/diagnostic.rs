@@ -24,7 +24,7 @@ pub struct Diagnostic {
     /// The nearest valid name, for a misspelled key or reference.
     pub suggestion: Option<String>,
     /// The text of line `line`, without its line break (for the caret display); a line
-    /// longer than [`MAX_SHOWN`] characters is shown clipped around the column, with `...`
+    /// longer than `MAX_SHOWN` characters is shown clipped around the column, with `...`
     /// where text is left out.
     pub source_line: String,
     /// 1-based column of the caret in `source_line` (`column` unless the line is clipped).

@@ -162,7 +162,7 @@
 //! "total_usd"]`, `["carbon", "<cloud>", "<region>"]`), and services by their `name`
 //! (`["services", "chat", "replicas", "0", "site"]`, shown `services.chat.replicas[0].site`;
 //! by index while the name is missing or invalid), as `ServiceSpec::resolve` reports. The full reference,
-//! `docs/scenario-format.md`, is generated from [`schema`] by [`reference::markdown`]
+//! `docs/scenario-format.md`, is generated from `schema` by [`reference::markdown`]
 //! (a test fails when it is stale; `FABRICSIM_BLESS=1` rewrites it).
 //!
 //! # Checking
@@ -175,7 +175,7 @@
 //! cloud offer it, does the region exist; the clouds and regions of `[commitments.*]` and
 //! `[carbon.*.*]`, of services' users and of partitions), outage scopes and services'
 //! sites and clusters are checked by the sim-models builders, policy and failure model
-//! names and parameters by the binary's registry, trace files by the run ([`trace`]); [`Scenario::diagnose`] maps their [`ModelError`] key
+//! names and parameters by the binary's registry, trace files by the run (`trace`); [`Scenario::diagnose`] maps their [`ModelError`] key
 //! paths back to positions in the file.
 //!
 //! ```text

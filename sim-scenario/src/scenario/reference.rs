@@ -1,4 +1,4 @@
-//! Renders the scenario-format reference (`docs/scenario-format.md`) from the [`schema`]
+//! Renders the scenario-format reference (`docs/scenario-format.md`) from the `schema`
 //! tables the walker reads with, so the reference cannot drift from the parser.
 //!
 //! A test compares the file with [`markdown`]; run `FABRICSIM_BLESS=1 cargo test -p sim-scenario
