@@ -34,7 +34,7 @@ use plotters::prelude::*;
 pub use heatmap::{HeatAxis, heatmap};
 pub use line_ci::{CiPoint, Series, X, line_with_ci, points_with_ci};
 pub use paired::{Bar, Better, Panel, paired_chart};
-pub use power::{PowerPoint, SitePower, site_power_over_time, utilisation_over_time};
+pub use power::{PowerPoint, SitePowerSeries, site_power_over_time, utilisation_over_time};
 pub use timeline::{Span, timeline};
 
 /// The face PNG labels are drawn with and every label is measured with (registered with

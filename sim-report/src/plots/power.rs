@@ -26,7 +26,7 @@ pub struct PowerPoint {
 
 /// One site's power states in time order.
 #[derive(Clone, Debug, PartialEq)]
-pub struct SitePower {
+pub struct SitePowerSeries {
     /// Site name (the panel's title).
     pub site: String,
     /// States in time order; several at one time keep the last.
@@ -42,7 +42,7 @@ enum Mode {
 #[derive(Clone, Debug)]
 pub(super) struct Spec {
     title: String,
-    sites: Vec<SitePower>,
+    sites: Vec<SitePowerSeries>,
     horizon_h: f64,
     mode: Mode,
     columns: u32,
@@ -60,7 +60,7 @@ const MAX_POINTS: usize = 1200;
 /// and the cap dashed in red where it falls within 3x the site's peak (the panel title
 /// gives the largest cap either way). States hold until the next one; the last holds to
 /// `horizon_h`.
-pub fn site_power_over_time(title: &str, sites: &[SitePower], horizon_h: f64) -> Figure {
+pub fn site_power_over_time(title: &str, sites: &[SitePowerSeries], horizon_h: f64) -> Figure {
     figure(title, sites, horizon_h, Mode::Power)
 }
 
@@ -68,11 +68,11 @@ pub fn site_power_over_time(title: &str, sites: &[SitePower], horizon_h: f64) ->
 /// (a line, when the points carry it) and the share of its power cap drawn (draw / cap, %,
 /// filled); 100% drawn means the site runs at its cap (throttled, refusing or preempting
 /// work).
-pub fn utilisation_over_time(title: &str, sites: &[SitePower], horizon_h: f64) -> Figure {
+pub fn utilisation_over_time(title: &str, sites: &[SitePowerSeries], horizon_h: f64) -> Figure {
     figure(title, sites, horizon_h, Mode::ShareOfCap)
 }
 
-fn figure(title: &str, sites: &[SitePower], horizon_h: f64, mode: Mode) -> Figure {
+fn figure(title: &str, sites: &[SitePowerSeries], horizon_h: f64, mode: Mode) -> Figure {
     let columns = sites.len().clamp(1, 3) as u32;
     let rows = sites.len().div_ceil(3).max(1) as u32;
     let last = sites
@@ -92,7 +92,7 @@ fn figure(title: &str, sites: &[SitePower], horizon_h: f64, mode: Mode) -> Figur
             title: title.to_owned(),
             sites: sites
                 .iter()
-                .map(|s| SitePower {
+                .map(|s| SitePowerSeries {
                     site: s.site.clone(),
                     points: reduce(&s.points, horizon_h),
                 })
@@ -212,7 +212,7 @@ pub(super) fn draw<DB: DrawingBackend>(
 
 fn draw_panel<DB: DrawingBackend>(
     spec: &Spec,
-    site: &SitePower,
+    site: &SitePowerSeries,
     area: &DrawingArea<DB, Shift>,
 ) -> Drawn<DB::ErrorType> {
     let end = spec.horizon_h;
@@ -363,11 +363,11 @@ mod tests {
     #[test]
     fn draws_panels_in_both_modes() {
         let sites = [
-            SitePower {
+            SitePowerSeries {
                 site: "aws-use1".into(),
                 points: vec![p(0.0, 2.0), p(5.0, 9.5)],
             },
-            SitePower {
+            SitePowerSeries {
                 site: "gcp-usc1".into(),
                 points: vec![p(0.0, 1.0)],
             },

@@ -11,7 +11,7 @@ use super::csv::{Csv, num};
 use super::figures;
 use super::html::{self, Cell, Page, pretty_field};
 use crate::numbers::{compact, pretty, sig};
-use crate::plots::{self, Figure, PowerPoint, SitePower, Span};
+use crate::plots::{self, Figure, PowerPoint, SitePowerSeries, Span};
 
 /// Timeline kinds in colour order: a kind keeps its colour in every run.
 const KINDS: &[&str] = &[
@@ -424,7 +424,7 @@ fn horizon_h(summary: &Csv) -> f64 {
 }
 
 /// `power.csv` rows grouped by site, sites in order of first appearance (fabric order).
-fn power_sites(power: &Csv) -> Vec<SitePower> {
+fn power_sites(power: &Csv) -> Vec<SitePowerSeries> {
     let (Some(t), Some(site), Some(demand), Some(cap), Some(draw)) = (
         power.col("time_h"),
         power.col("site"),
@@ -434,7 +434,7 @@ fn power_sites(power: &Csv) -> Vec<SitePower> {
     ) else {
         return Vec::new();
     };
-    let mut sites: Vec<SitePower> = Vec::new();
+    let mut sites: Vec<SitePowerSeries> = Vec::new();
     for r in &power.rows {
         let (Some(time_h), Some(draw_mw)) = (num(&r[t]), num(&r[draw])) else {
             continue;
@@ -455,7 +455,7 @@ fn power_sites(power: &Csv) -> Vec<SitePower> {
         };
         match sites.iter_mut().find(|s| s.site == r[site]) {
             Some(s) => s.points.push(point),
-            None => sites.push(SitePower {
+            None => sites.push(SitePowerSeries {
                 site: r[site].clone(),
                 points: vec![point],
             }),
@@ -481,7 +481,7 @@ fn lane_of(domain: &str) -> String {
 fn timeline_spans(
     components: Option<&Csv>,
     interruptions: Option<&Csv>,
-    sites: &[SitePower],
+    sites: &[SitePowerSeries],
     horizon_h: f64,
 ) -> Vec<Span> {
     let mut spans: Vec<Span> = Vec::new();
@@ -590,7 +590,7 @@ fn outages_table(spans: &[Span]) -> String {
     )
 }
 
-fn power_figure(sites: &[SitePower], horizon_h: f64) -> Figure {
+fn power_figure(sites: &[SitePowerSeries], horizon_h: f64) -> Figure {
     plots::site_power_over_time("Facility power per site (MW)", sites, horizon_h)
 }
 
@@ -667,7 +667,7 @@ mod tests {
             "time_h,scope,cause,job,lost_accel_h\n2,region:aws/us-east-1,outage:scripted,big,5\n",
         )
         .unwrap();
-        let sites = [SitePower {
+        let sites = [SitePowerSeries {
             site: "b".into(),
             points: vec![],
         }];

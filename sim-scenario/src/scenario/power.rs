@@ -13,7 +13,7 @@ use sim_models::power::{CurtailmentSpec, GridOutageSpec};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PowerSection {
     /// `[power.sites.<site>]`, in file order (key path `["power", "sites", site]`).
-    pub sites: Vec<SitePower>,
+    pub sites: Vec<SitePowerEntry>,
     /// `[[curtailments]]`, in file order (key path `["curtailments", index]`); sites are
     /// site keys of the file, `cap_fraction` is in `[0, 1)`.
     pub curtailments: Vec<CurtailmentSpec>,
@@ -29,7 +29,7 @@ pub struct PowerSection {
 
 /// `[power.sites.<site>]`: how one site behaves when its power is short.
 #[derive(Clone, Debug, PartialEq)]
-pub struct SitePower {
+pub struct SitePowerEntry {
     /// The site key (the table name), a site of the file.
     pub site: String,
     /// `policy`: `"throttle"` (the default), `"refuse"` or `"preempt"`.

@@ -6,7 +6,7 @@ use toml::de::DeTable;
 
 use sim_models::power::{CurtailmentSpec, GridOutageSpec};
 
-use crate::scenario::power::{PowerSection, RandomCurtailment, SitePower};
+use crate::scenario::power::{PowerSection, RandomCurtailment, SitePowerEntry};
 use crate::scenario::schema::{DefaultValue as D, Field, Kind, Table, def, opt, req};
 use crate::scenario::walk::{Walker, closest, join};
 
@@ -18,7 +18,7 @@ pub(crate) const TABLE: Table = Table {
     children: &["sites"],
 };
 
-/// Policy names, in the order of `SitePower::policy`'s documentation.
+/// Policy names, in the order of `SitePowerEntry::policy`'s documentation.
 pub(crate) const POLICIES: &[&str] = &["throttle", "refuse", "preempt"];
 /// `policy`.
 pub(crate) const POLICY: Field = def(
@@ -194,10 +194,10 @@ impl Walker {
         site: String,
         t: &DeTable<'_>,
         path: &[String],
-    ) -> SitePower {
+    ) -> SitePowerEntry {
         self.check_keys(t, path, &SITE);
         let policy = self.choice(t, path, &POLICY).unwrap_or(0);
-        SitePower {
+        SitePowerEntry {
             site,
             policy: POLICIES[policy].to_owned(),
             backup_fraction: self.number(t, path, &BACKUP_FRACTION),

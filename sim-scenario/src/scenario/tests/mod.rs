@@ -19,7 +19,7 @@ use sim_models::workload::{
     TokenDist, TrainingJobSpec, WorkDist,
 };
 
-use super::power::{CarbonProfile, Commitment, RandomCurtailment, SitePower};
+use super::power::{CarbonProfile, Commitment, RandomCurtailment, SitePowerEntry};
 use super::schema::{self, Presence};
 use super::sections;
 use super::*;
@@ -1653,12 +1653,12 @@ fn full_example_parses_power_commitments_and_carbon() {
     assert_eq!(
         p.sites,
         [
-            SitePower {
+            SitePowerEntry {
                 site: "aws-use1".into(),
                 policy: "preempt".into(),
                 backup_fraction: Some(0.3),
             },
-            SitePower {
+            SitePowerEntry {
                 site: "gcp-usc1".into(),
                 policy: "throttle".into(),
                 backup_fraction: None,
@@ -1725,7 +1725,7 @@ fn every_power_section_parses_with_its_other_forms() {
     let p = &s.power;
     assert_eq!(
         p.sites,
-        [SitePower {
+        [SitePowerEntry {
             site: "aws-use1".into(),
             policy: "throttle".into(),
             backup_fraction: Some(1.0),
