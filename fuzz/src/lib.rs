@@ -152,10 +152,8 @@ pub fn strip_header(text: &str) -> (&str, Option<&str>) {
 /// The RNG of input `index` of a run with master seed `seed` (SplitMix64 of both, so
 /// neighbouring indices get unrelated streams).
 pub fn input_rng(seed: u64, index: u64) -> Xoshiro256PlusPlus {
-    let mut z = seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    Xoshiro256PlusPlus::seed_from_u64(z ^ (z >> 31))
+    let z = seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    Xoshiro256PlusPlus::seed_from_u64(sim_scenario::sim_core::rng::mix64(z))
 }
 
 /// The corpus, with what mutations need from it computed once.

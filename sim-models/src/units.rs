@@ -6,8 +6,8 @@
 /// Seconds in an hour.
 pub const HOUR_SECS: f64 = 3600.0;
 
-/// Seconds in the year that rates are quoted per: 365 days of 24 h (8 760 h, as in the
-/// reference's SLA arithmetic). Used by every `rate_per_year` (outages, curtailments,
+/// Seconds in the year that rates are quoted per: 365 days of 24 h (8 760 h, as cloud SLAs
+/// count a year). Used by every `rate_per_year` (outages, curtailments,
 /// network partitions).
 pub const YEAR_SECS: f64 = 365.0 * 24.0 * HOUR_SECS;
 

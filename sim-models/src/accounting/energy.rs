@@ -154,7 +154,7 @@ impl CostMeter {
 
     /// Accelerator-hours from the start to `now`.
     pub fn accel_hours(&self, now: SimTime) -> f64 {
-        self.chips.integral_until(now) / 3600.0
+        self.chips.integral_until(now) / crate::units::HOUR_SECS
     }
 
     /// Cost from the start to `now`, $.

@@ -121,7 +121,7 @@ mod tests {
     fn repair_estimates_have_the_documented_medians() {
         let m = model("llama3-h100").unwrap();
         let median_h = |name: &str| match &m.categories[m.category_index(name).unwrap()].repair {
-            DurationDist::LogNormal(d) => d.median() / 3600.0,
+            DurationDist::LogNormal(d) => d.median() / crate::units::HOUR_SECS,
             other => panic!("{name}: expected log-normal repair, got {other:?}"),
         };
         assert!((median_h("faulty-gpu") - 24.0).abs() < 1e-9);

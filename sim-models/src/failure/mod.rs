@@ -258,7 +258,8 @@ impl FailureCategory {
     /// alone, as a Weibull of shape `ttf_shape` with mean `1 / (accelerators × rate)`
     /// hours (in seconds); `None` for a zero rate or no accelerators (never fails).
     pub fn ttf(&self, accelerators: u32) -> Result<Option<Weibull>, DistError> {
-        let rate_per_s = self.rate_per_accel_hour * f64::from(accelerators) / 3600.0;
+        let rate_per_s =
+            self.rate_per_accel_hour * f64::from(accelerators) / crate::units::HOUR_SECS;
         if rate_per_s == 0.0 {
             return Ok(None);
         }

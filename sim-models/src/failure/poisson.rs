@@ -65,7 +65,7 @@ impl PoissonFailures {
         }
         let n = f64::from(population.end.saturating_sub(population.start));
         let rate_per_hour = n * total;
-        let gap = Exponential::new(3600.0 / rate_per_hour)
+        let gap = Exponential::new(crate::units::HOUR_SECS / rate_per_hour)
             .ok()
             .map(DurationDist::from);
         Self {

@@ -11,8 +11,8 @@ use rand::Rng;
 use sim_core::time::{SimDuration, SimTime};
 
 use crate::ModelError;
+use crate::units::HOUR_SECS;
 
-const SECS_PER_HOUR: f64 = 3600.0;
 const HOURS_PER_DAY: f64 = 24.0;
 
 /// A request rate (requests per second) as a function of time of day and day of week.
@@ -49,7 +49,7 @@ pub enum RateProfile {
 }
 
 fn hour_of_day(t: SimTime) -> f64 {
-    (t.as_secs_f64() / SECS_PER_HOUR).rem_euclid(HOURS_PER_DAY)
+    (t.as_secs_f64() / HOUR_SECS).rem_euclid(HOURS_PER_DAY)
 }
 
 fn check_rate(errors: &mut Vec<ModelError>, path: &[&str], field: &str, v: f64) {
@@ -98,7 +98,7 @@ impl RateProfile {
                 (mean_rate_per_s * (1.0 + amplitude * phase.cos())).max(0.0)
             }
             RateProfile::Weekly { daily, inner } => {
-                let day = (t.as_secs_f64() / (SECS_PER_HOUR * HOURS_PER_DAY)) as u64 % 7;
+                let day = (t.as_secs_f64() / (HOUR_SECS * HOURS_PER_DAY)) as u64 % 7;
                 daily[day as usize] * inner.rate_at(t)
             }
         }

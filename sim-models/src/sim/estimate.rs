@@ -86,7 +86,7 @@ impl Estimate {
 /// Estimates the events and memory of `run` without building anything.
 pub fn estimate(run: &FabricRun<'_>) -> Estimate {
     let horizon_s = run.horizon.as_secs_f64();
-    let horizon_h = horizon_s / 3600.0;
+    let horizon_h = horizon_s / crate::units::HOUR_SECS;
     let fabric = run.fabric;
     let mut terms = Vec::with_capacity(8);
 
@@ -103,7 +103,8 @@ pub fn estimate(run: &FabricRun<'_>) -> Estimate {
         .clusters()
         .iter()
         .map(|c| {
-            let online_h = (horizon_s - c.online_from.as_secs_f64()).max(0.0) / 3600.0;
+            let online_h =
+                (horizon_s - c.online_from.as_secs_f64()).max(0.0) / crate::units::HOUR_SECS;
             run.failures
                 .cluster_failures_per_hour(fabric, run.catalog, c.id)
                 * online_h

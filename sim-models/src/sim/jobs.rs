@@ -295,7 +295,8 @@ impl FabricSim<'_> {
         state.remaining = (state.remaining - units).max(0.0);
         state.report.useful_compute_s += committed;
         state.report.flops_done += units * seg.flops_per_unit;
-        let lost_h = (done - committed) * f64::from(state.accelerators_held) / 3600.0;
+        let lost_h =
+            (done - committed) * f64::from(state.accelerators_held) / crate::units::HOUR_SECS;
         state.report.lost_accel_h += lost_h;
         self.free_allocation(job, now);
         lost_h

@@ -208,7 +208,7 @@ impl Builder<'_> {
             name: spec.name.clone(),
             cloud: cloud.unwrap_or(CloudId(0)),
             region: region.unwrap_or(RegionId(0)),
-            power_cap_w: spec.power_cap_mw * 1e6,
+            power_cap_w: spec.power_cap_mw * crate::units::W_PER_MW,
             pue,
             online_from: spec.online_from,
             clusters,

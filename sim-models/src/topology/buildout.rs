@@ -80,7 +80,7 @@ impl BuildoutSpec {
         };
         let node = self.node_size.unwrap_or(kind.instance_chips).max(1);
         let chip_w = (kind.tdp_w + kind.host_w_per_chip) * pue;
-        let per_week = ((self.mw_per_week * 1e6 / chip_w) as u32 / node) * node;
+        let per_week = ((self.mw_per_week * crate::units::W_PER_MW / chip_w) as u32 / node) * node;
         if per_week == 0 {
             return Err(vec![ModelError::new(
                 &at("mw_per_week"),
@@ -108,7 +108,7 @@ impl BuildoutSpec {
             k += 1;
             t = t.saturating_add(SimDuration::WEEK);
         }
-        let mw = f64::from(per_week) * chip_w * f64::from(k) / 1e6;
+        let mw = f64::from(per_week) * chip_w * f64::from(k) / crate::units::W_PER_MW;
         Ok((clusters, mw))
     }
 }

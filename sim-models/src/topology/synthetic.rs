@@ -27,7 +27,8 @@ pub fn uniform_h100_spec(catalog: &Catalog, accelerators: u32, sites: u32) -> Op
     let per_cluster = ((u64::from(accelerators) / clusters / 8).max(1) * 8) as u32;
     let chip_w = h100.tdp_w + h100.host_w_per_chip;
     let site_peak_mw =
-        f64::from(per_cluster) * f64::from(SYNTHETIC_CLUSTERS_PER_SITE) * chip_w * 2.0 / 1e6;
+        f64::from(per_cluster) * f64::from(SYNTHETIC_CLUSTERS_PER_SITE) * chip_w * 2.0
+            / crate::units::W_PER_MW;
     let specs = (0..sites)
         .map(|i| {
             let region = regions.get(i as usize % regions.len().max(1))?;

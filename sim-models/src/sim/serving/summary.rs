@@ -110,7 +110,7 @@ impl Serving {
             } else {
                 0.0
             },
-            replica_down_h: down_s / 3600.0,
+            replica_down_h: down_s / crate::units::HOUR_SECS,
             energy_kwh,
             wh_per_1k_tokens: if tokens > 0.0 {
                 energy_kwh * 1e3 / (tokens / 1e3)
